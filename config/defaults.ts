@@ -1,0 +1,55 @@
+/**
+ * Defaults of every setting that is not a secret. Values match the original system where it had
+ * one (3 attempts, 10% reward points, 50/15/35 split, 5% per level slot).
+ */
+export const DEFAULTS = {
+  port: 3000,
+  dbName: 'checkout_rewards',
+  logLevel: 'info',
+  bodyLimitBytes: 16 * 1024,
+  tokenTtlSeconds: 24 * 60 * 60,
+
+  queue: {
+    /** Jobs of `process-checkout-rewards` one worker runs at once. */
+    concurrency: 10,
+    /** A job whose handler has not finished after this long may be picked up by another worker. */
+    lockLifetimeMs: 60_000,
+    /** How often a worker looks for due jobs. Agenda's own default (5 s) is too slow for checkout. */
+    processEveryMs: 250,
+    /** Runs in all, the first one included (the original system: 3 attempts). */
+    maxAttempts: 3,
+    backoffDelayMs: 1_000,
+    backoffFactor: 2,
+    backoffMaxDelayMs: 5 * 60_000,
+    backoffJitter: 0.2,
+    /** Graceful shutdown: how long running jobs may take to finish. */
+    shutdownTimeoutMs: 30_000,
+    /** A purchase still `pending` after this long lost its enqueue; the reconciler enqueues it. */
+    reconcileGraceMs: 60_000,
+    reconcileEvery: '1 minute',
+    /** Finished (successful) jobs are removed after this long, so the dashboard stays fast. */
+    finishedJobRetentionMs: 24 * 60 * 60_000,
+    purgeEvery: '10 minutes',
+  },
+
+  rewards: {
+    rewardBps: 1000,
+    appRevenueBps: 5000,
+    treeBps: 3500,
+    slotBps: 500,
+    maxDepth: 50,
+  },
+
+  levelThresholds: {
+    A: 1,
+    B: 5_000,
+    C: 10_000,
+    D: 20_000,
+    E: 40_000,
+    F: 80_000,
+    G: 160_000,
+    H: 320_000,
+    I: 640_000,
+    J: 1_280_000,
+  },
+} as const;

@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import Joi from 'joi';
+import { DEFAULTS } from './defaults.js';
+
+export type Level = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
+const LEVEL_NAMES: readonly Level[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+
+export interface QueueConfig {
+  concurrency: number;
+  lockLifetimeMs: number;
+  lockLimit: number;
+  processEveryMs: number;
+  maxAttempts: number;
+  backoffDelayMs: number;
+  backoffFactor: number;
+  backoffMaxDelayMs: number;
+  backoffJitter: number;
+  shutdownTimeoutMs: number;
+  reconcileGraceMs: number;
+  reconcileEvery: string;
+  finishedJobRetentionMs: number;
+  purgeEvery: string;
+}
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  mongodbUri: string | undefined;
+  dbName: string;
+  logLevel: string;
+  bodyLimitBytes: number;
+  runWorker: boolean;
+  admin: { username: string; password: string; generated: boolean };
+  token: { secret: string; generated: boolean; ttlSeconds: number };
+  queue: QueueConfig;
+  rewards: { rewardBps: number; appRevenueBps: number; treeBps: number; slotBps: number; maxDepth: number };
+  levelThresholds: Record<Level, number>;
+}
+
+/** A setting that can't be used; the message names the environment variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) => Joi.number().integer().min(min).max(max);
+const bps = () => int(0, 10_000);
+const interval = () => Joi.string().pattern(/^\d+ (second|minute|hour)s?$/);
+
+/** Every variable the service reads, with its schema. Nothing else reads process.env. */
+const VARIABLES = {
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: int(0, 65_535).default(DEFAULTS.port),
+  MONGODB_URI: Joi.string().pattern(/^mongodb(\+srv)?:\/\//).message('must be a mongodb:// or mongodb+srv:// URI'),
+  MONGODB_DB: Joi.string().pattern(/^[A-Za-z0-9_-]{1,63}$/).default(DEFAULTS.dbName),
+  LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly').default(DEFAULTS.logLevel),
+  BODY_LIMIT_BYTES: int(256, 10 * 1024 * 1024).default(DEFAULTS.bodyLimitBytes),
+  RUN_WORKER: Joi.boolean().truthy('1').falsy('0').default(true),
+  ADMIN_USERNAME: Joi.string().min(1).max(128),
+  ADMIN_PASSWORD: Joi.string().min(8).max(256),
+  TOKEN_SECRET: Joi.string().min(32).message('must be at least 32 characters'),
+  TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(DEFAULTS.tokenTtlSeconds),
+  JOB_CONCURRENCY: int(1, 1000).default(DEFAULTS.queue.concurrency),
+  JOB_LOCK_LIFETIME_MS: int(1000).default(DEFAULTS.queue.lockLifetimeMs),
+  JOB_LOCK_LIMIT: int(1, 10_000),
+  JOB_PROCESS_EVERY_MS: int(50, 3_600_000).default(DEFAULTS.queue.processEveryMs),
+  JOB_MAX_ATTEMPTS: int(1, 100).default(DEFAULTS.queue.maxAttempts),
+  JOB_BACKOFF_DELAY_MS: int(0, 86_400_000).default(DEFAULTS.queue.backoffDelayMs),
+  JOB_BACKOFF_FACTOR: Joi.number().min(1).max(10).default(DEFAULTS.queue.backoffFactor),
+  JOB_BACKOFF_MAX_DELAY_MS: int(0, 7 * 86_400_000).default(DEFAULTS.queue.backoffMaxDelayMs),
+  JOB_BACKOFF_JITTER: Joi.number().min(0).max(1).default(DEFAULTS.queue.backoffJitter),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(DEFAULTS.queue.shutdownTimeoutMs),
+  RECONCILE_GRACE_MS: int(0).default(DEFAULTS.queue.reconcileGraceMs),
+  RECONCILE_EVERY: interval().default(DEFAULTS.queue.reconcileEvery),
+  FINISHED_JOB_RETENTION_MS: int(0).default(DEFAULTS.queue.finishedJobRetentionMs),
+  PURGE_EVERY: interval().default(DEFAULTS.queue.purgeEvery),
+  REWARD_BPS: bps().default(DEFAULTS.rewards.rewardBps),
+  APP_REVENUE_BPS: bps().default(DEFAULTS.rewards.appRevenueBps),
+  TREE_BPS: bps().default(DEFAULTS.rewards.treeBps),
+  SLOT_BPS: bps().default(DEFAULTS.rewards.slotBps),
+  MAX_UPLINE_DEPTH: int(1, 1000).default(DEFAULTS.rewards.maxDepth),
+  LEVEL_THRESHOLDS: Joi.string().pattern(/^([A-J]=\d+)(,[A-J]=\d+)*$/).message('must look like A=1,B=5000,…'),
+} as const;
+
+type VariableName = keyof typeof VARIABLES;
+
+function readVariables(env: Env): Record<VariableName, unknown> {
+  const values = {} as Record<VariableName, unknown>;
+  for (const [name, schema] of Object.entries(VARIABLES) as [VariableName, Joi.Schema][]) {
+    const raw = env[name];
+    const { value, error } = schema.validate(raw === '' ? undefined : raw, { convert: true });
+    if (error) throw new ConfigError(`Invalid ${name}=${JSON.stringify(secretSafe(name, raw))}: ${error.message.replace(/^"value" /, '')}`);
+    values[name] = value;
+  }
+  return values;
+}
+
+function secretSafe(name: string, raw: string | undefined): string | undefined {
+  return /PASSWORD|SECRET/.test(name) ? '<hidden>' : raw;
+}
+
+function parseThresholds(raw: string | undefined): Record<Level, number> {
+  const thresholds: Record<Level, number> = { ...DEFAULTS.levelThresholds };
+  if (raw) {
+    for (const pair of raw.split(',')) {
+      const [level, amount] = pair.split('=') as [Level, string];
+      thresholds[level] = Number(amount);
+    }
+  }
+  for (let i = 1; i < LEVEL_NAMES.length; i++) {
+    const lower = LEVEL_NAMES[i - 1]!;
+    const upper = LEVEL_NAMES[i]!;
+    if (!(thresholds[upper] > thresholds[lower])) {
+      throw new ConfigError(`Invalid LEVEL_THRESHOLDS: ${upper} (${thresholds[upper]}) must be above ${lower} (${thresholds[lower]})`);
+    }
+  }
+  if (!Number.isSafeInteger(thresholds.J)) throw new ConfigError('Invalid LEVEL_THRESHOLDS: amounts must be safe integers');
+  return thresholds;
+}
+
+/**
+ * Builds the validated configuration from an environment. Throws ConfigError naming the variable
+ * at fault; the entry points turn that into a clean exit.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const v = readVariables(env);
+  const nodeEnv = v.NODE_ENV as AppConfig['nodeEnv'];
+  const isProduction = nodeEnv === 'production';
+
+  const username = v.ADMIN_USERNAME as string | undefined;
+  const password = v.ADMIN_PASSWORD as string | undefined;
+  if (isProduction && (!username || !password)) {
+    throw new ConfigError('ADMIN_USERNAME and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if ((username === undefined) !== (password === undefined)) {
+    throw new ConfigError('Set both ADMIN_USERNAME and ADMIN_PASSWORD, or neither');
+  }
+  const secret = v.TOKEN_SECRET as string | undefined;
+  if (isProduction && !secret) throw new ConfigError('TOKEN_SECRET is required when NODE_ENV=production');
+
+  const rewards = {
+    rewardBps: v.REWARD_BPS as number,
+    appRevenueBps: v.APP_REVENUE_BPS as number,
+    treeBps: v.TREE_BPS as number,
+    slotBps: v.SLOT_BPS as number,
+    maxDepth: v.MAX_UPLINE_DEPTH as number,
+  };
+  if (rewards.appRevenueBps + rewards.treeBps > 10_000) {
+    throw new ConfigError('Invalid APP_REVENUE_BPS + TREE_BPS: together they must not exceed 10000 (100%)');
+  }
+  if (rewards.slotBps > rewards.treeBps) throw new ConfigError('Invalid SLOT_BPS: must not exceed TREE_BPS');
+
+  const concurrency = v.JOB_CONCURRENCY as number;
+  const config: AppConfig = {
+    nodeEnv,
+    isProduction,
+    port: v.PORT as number,
+    mongodbUri: v.MONGODB_URI as string | undefined,
+    dbName: v.MONGODB_DB as string,
+    logLevel: v.LOG_LEVEL as string,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
+    runWorker: v.RUN_WORKER as boolean,
+    admin: {
+      username: username ?? 'admin',
+      password: password ?? randomBytes(12).toString('base64url'),
+      generated: username === undefined,
+    },
+    token: {
+      secret: secret ?? randomBytes(32).toString('base64url'),
+      generated: secret === undefined,
+      ttlSeconds: v.TOKEN_TTL_SECONDS as number,
+    },
+    queue: {
+      concurrency,
+      lockLifetimeMs: v.JOB_LOCK_LIFETIME_MS as number,
+      // Locking no more jobs than can run keeps a draining worker from holding idle locks.
+      lockLimit: (v.JOB_LOCK_LIMIT as number | undefined) ?? concurrency,
+      processEveryMs: v.JOB_PROCESS_EVERY_MS as number,
+      maxAttempts: v.JOB_MAX_ATTEMPTS as number,
+      backoffDelayMs: v.JOB_BACKOFF_DELAY_MS as number,
+      backoffFactor: v.JOB_BACKOFF_FACTOR as number,
+      backoffMaxDelayMs: v.JOB_BACKOFF_MAX_DELAY_MS as number,
+      backoffJitter: v.JOB_BACKOFF_JITTER as number,
+      shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS as number,
+      reconcileGraceMs: v.RECONCILE_GRACE_MS as number,
+      reconcileEvery: v.RECONCILE_EVERY as string,
+      finishedJobRetentionMs: v.FINISHED_JOB_RETENTION_MS as number,
+      purgeEvery: v.PURGE_EVERY as string,
+    },
+    rewards,
+    levelThresholds: parseThresholds(env.LEVEL_THRESHOLDS === '' ? undefined : (v.LEVEL_THRESHOLDS as string | undefined)),
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,65 @@
+import { Router } from 'express';
+import Joi from 'joi';
+import type { AppContext } from '../shared/context.js';
+import type { TokenService } from '../http/auth.js';
+import { amount, objectId, sku, validate } from '../http/validate.js';
+import { LEVEL_VALUES } from '../infra/database/models.js';
+import { createUser, creditWallet, getUser, presentUser } from '../accounts/users.js';
+import { presentProduct, upsertProduct } from '../catalog/products.js';
+import { poolTotals } from '../rewards/pools.js';
+
+const newUserBody = Joi.object({
+  name: Joi.string().trim().min(1).max(200).required(),
+  email: Joi.string().email({ tlds: false }).max(254).required(),
+  referrerId: objectId().allow(null),
+  level: Joi.string().valid(...LEVEL_VALUES).allow(null),
+  isActive: Joi.boolean().strict(),
+  isVerified: Joi.boolean().strict(),
+  walletBalance: Joi.number().integer().strict().min(0).max(Number.MAX_SAFE_INTEGER),
+}).required();
+const walletBody = Joi.object({ amount: amount().max(1_000_000_000_000).required() }).required();
+const productBody = Joi.object({
+  sku: sku().required(),
+  name: Joi.string().trim().min(1).max(200).required(),
+  price: amount().max(1_000_000_000).required(),
+  active: Joi.boolean().strict(),
+}).required();
+const idParams = Joi.object({ id: objectId().required() });
+
+export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
+  const router = Router();
+  const { models } = ctx.database;
+
+  router.post('/users', async (req, res) => {
+    const body = validate(newUserBody, req.body, 'body');
+    const user = await createUser(models, body);
+    ctx.log.info('user created', { userId: user._id.toString(), referrerId: body.referrerId ?? null });
+    res.status(201).json({ success: true, data: presentUser(user) });
+  });
+
+  router.post('/users/:id/token', async (req, res) => {
+    const { id } = validate(idParams, req.params, 'params');
+    const user = await getUser(models, id);
+    const { token, expiresAt } = await tokens.issue(user._id.toString());
+    res.status(201).json({ success: true, data: { id: user._id.toString(), token, expiresAt } });
+  });
+
+  router.post('/users/:id/wallet', async (req, res) => {
+    const { id } = validate(idParams, req.params, 'params');
+    const body = validate(walletBody, req.body, 'body');
+    const user = await creditWallet(models, id, body.amount);
+    ctx.log.info('wallet credited', { userId: id, amount: body.amount });
+    res.json({ success: true, data: { id, walletBalance: user.walletBalance } });
+  });
+
+  router.post('/products', async (req, res) => {
+    const body = validate(productBody, req.body, 'body');
+    const { product, created } = await upsertProduct(models, body);
+    res.status(created ? 201 : 200).json({ success: true, data: presentProduct(product) });
+  });
+
+  router.get('/pools', async (_req, res) => {
+    res.json({ success: true, data: await poolTotals(models) });
+  });
+  return router;
+}

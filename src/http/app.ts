@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import { createExpressMiddleware } from 'agendash';
+import type { AppContext } from '../shared/context.js';
+import { accountRoutes } from '../accounts/routes.js';
+import { adminRoutes } from '../admin/routes.js';
+import { cartRoutes } from '../cart/routes.js';
+import { checkoutRoutes } from '../checkout/routes.js';
+import { opsRoutes } from '../ops/routes.js';
+import { requireAdmin, requireCustomer, TokenService } from './auth.js';
+import { errorHandler, notFoundRoute, requireJsonBody } from './error-handler.js';
+import { requestLog } from './request-log.js';
+
+/** The HTTP API: thin routes over the use cases, one error middleware at the end. */
+export function createApp(ctx: AppContext, tokens: TokenService): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  const admin = requireAdmin(ctx.config.admin.username, ctx.config.admin.password);
+  const customer = requireCustomer(tokens);
+
+  app.use(requestLog(ctx.log, ctx.metrics));
+  app.use(opsRoutes(ctx));
+  // Agendash has no auth of its own: the admin credentials guard it.
+  app.use('/admin/jobs', admin, createExpressMiddleware(ctx.agenda));
+
+  app.use('/api', requireJsonBody, express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  app.use('/api/admin', admin, adminRoutes(ctx, tokens));
+  app.use('/api/cart', customer, cartRoutes(ctx));
+  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));
+
+  app.use(notFoundRoute);
+  app.use(errorHandler(ctx.log));
+  return app;
+}

@@ -1,0 +1,19 @@
+import Joi from 'joi';
+import { ValidationFailed } from '../shared/errors.js';
+
+/** Validates input at the edge: unknown fields rejected, all problems reported at once. */
+export function validate<T>(schema: Joi.Schema<T>, value: unknown, where: 'body' | 'params' | 'query' | 'header'): T {
+  const { value: result, error } = schema.validate(value, { abortEarly: false, stripUnknown: false, convert: where !== 'body' });
+  if (error) {
+    throw new ValidationFailed(
+      `Invalid ${where}`,
+      error.details.map((d) => ({ path: d.path.join('.'), message: d.message.replace(/"/g, "'") })),
+    );
+  }
+  return result;
+}
+
+/** Money and quantities: positive safe integers in the smallest unit. */
+export const amount = () => Joi.number().integer().strict().min(1).max(Number.MAX_SAFE_INTEGER);
+export const objectId = () => Joi.string().hex().length(24);
+export const sku = () => Joi.string().pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).message('{#label} must be 1-64 letters, digits, . _ -');

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Agenda } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Db } from 'mongodb';
+import type { QueueConfig } from '../../../config/index.js';
+
+export const JOBS_COLLECTION = 'agendaJobs';
+
+export const JOB_NAMES = {
+  processCheckoutRewards: 'process-checkout-rewards',
+  reconcilePendingRewards: 'reconcile-pending-rewards',
+  purgeFinishedJobs: 'purge-finished-jobs',
+} as const;
+
+/**
+ * The one place Agenda is built. It shares the application's MongoDB connection (the app owns
+ * it, Agenda never closes it). The name is unique per process: Agenda writes it to
+ * `lastModifiedBy` when it locks a job, which is how shutdown finds the locks this process holds.
+ */
+export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker'): Agenda {
+  const name = `${role}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  return new Agenda({
+    backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }),
+    name,
+    processEvery: queue.processEveryMs,
+    // Rewards jobs plus the two maintenance jobs may run side by side.
+    maxConcurrency: queue.concurrency + 2,
+    lockLimit: queue.lockLimit + 2,
+    defaultConcurrency: 1,
+    defaultLockLifetime: queue.lockLifetimeMs,
+  });
+}
+
+export function agendaName(agenda: Agenda): string {
+  return agenda.attrs.name ?? '';
+}

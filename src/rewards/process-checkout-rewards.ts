@@ -1,0 +1,129 @@
+import type { Types } from 'mongoose';
+import type { AppContext } from '../shared/context.js';
+import type { LedgerDoc } from '../infra/database/models.js';
+import { UnrecoverableJobError } from '../shared/errors.js';
+import { computeDistribution, type Distribution, type UplineMember } from './distribution.js';
+import { upgradedLevel } from './levels.js';
+
+export type RewardsOutcome =
+  | { status: 'completed'; distribution: Distribution; buyerLevel: string | null }
+  | { status: 'already-completed' };
+
+/**
+ * SPEC §5. Loads the purchase and the buyer's upline, computes the distribution (a pure
+ * function), and applies it in one unit of work: the purchase is claimed as completed, ledger
+ * entries with unique keys are written, points credited and the buyer's level upgraded.
+ * Idempotent: a second run — retry, requeue, duplicate delivery, a second worker — finds the
+ * purchase completed (or its transaction conflicts and retries into that state) and pays nothing.
+ */
+export async function processCheckoutRewards(ctx: AppContext, transactionId: string): Promise<RewardsOutcome> {
+  const { models, unitOfWork } = ctx.database;
+
+  const started = await models.Ledger.findOneAndUpdate(
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { $set: { 'rewards.status': 'processing' }, $inc: { 'rewards.attempts': 1 } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (!started) {
+    const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).lean();
+    if (!purchase) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+    return { status: 'already-completed' };
+  }
+
+  return unitOfWork.run(async (session, onRollback) => {
+    const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(session ?? null).lean();
+    if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+    if (purchase.rewards.status === 'completed') return { status: 'already-completed' } as const;
+
+    const buyer = await models.User.findById(purchase.user).session(session ?? null).lean();
+    if (!buyer) throw new UnrecoverableJobError(`Buyer ${String(purchase.user)} of purchase ${transactionId} does not exist`);
+    const ancestorIds = buyer.ancestors.slice(0, ctx.config.rewards.maxDepth);
+    const ancestors = await models.User.find({ _id: { $in: ancestorIds } }, { level: 1, isActive: 1, isVerified: 1 })
+      .session(session ?? null)
+      .lean();
+    const byId = new Map(ancestors.map((a) => [a._id.toString(), a]));
+    // Nearest first, as stored; an ancestor deleted since is simply not part of the walk.
+    const upline: UplineMember[] = ancestorIds.flatMap((id) => {
+      const a = byId.get(id.toString());
+      return a ? [{ userId: a._id.toString(), level: a.level, isActive: a.isActive, isVerified: a.isVerified }] : [];
+    });
+
+    const distribution = computeDistribution({
+      cartTotal: purchase.amount,
+      buyerId: buyer._id.toString(),
+      upline,
+      rules: ctx.config.rewards,
+    });
+    const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
+    const completedAt = new Date();
+
+    const claimed = await models.Ledger.updateOne(
+      { _id: purchase._id, 'rewards.status': { $ne: 'completed' } },
+      {
+        $set: {
+          'rewards.status': 'completed',
+          'rewards.totalRewardPoints': distribution.totalRewardPoints,
+          'rewards.distribution': distribution,
+          'rewards.lastError': null,
+          'rewards.completedAt': completedAt,
+        },
+      },
+      { session },
+    );
+    if (claimed.modifiedCount !== 1) return { status: 'already-completed' } as const;
+    onRollback(() => models.Ledger.updateOne({ _id: purchase._id }, { $set: { 'rewards.status': 'processing', 'rewards.completedAt': null } }));
+
+    await writeLedgerEntries(ctx, purchase, distribution, session, onRollback);
+
+    if (distribution.payouts.length > 0) {
+      await models.User.bulkWrite(
+        distribution.payouts.map((p) => ({ updateOne: { filter: { _id: p.userId }, update: { $inc: { rewardPoints: p.amount } } } })),
+        { session, ordered: true },
+      );
+      onRollback(() =>
+        models.User.bulkWrite(
+          distribution.payouts.map((p) => ({ updateOne: { filter: { _id: p.userId }, update: { $inc: { rewardPoints: -p.amount } } } })),
+        ),
+      );
+    }
+
+    if (buyerLevel !== buyer.level) {
+      // Conditional on the level read, so a concurrent upgrade is never undone.
+      await models.User.updateOne({ _id: buyer._id, level: buyer.level }, { $set: { level: buyerLevel } }, { session });
+    }
+    return { status: 'completed', distribution, buyerLevel } as const;
+  });
+}
+
+async function writeLedgerEntries(
+  ctx: AppContext,
+  purchase: LedgerDoc,
+  distribution: Distribution,
+  session: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[0],
+  onRollback: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[1],
+): Promise<void> {
+  const pid = purchase._id.toString();
+  const base = { purchase: purchase._id as Types.ObjectId };
+  const entries = [
+    ...distribution.payouts.map((p) => ({
+      ...base,
+      type: 'reward' as const,
+      entryKey: `reward:${pid}:${p.userId}:${p.slot}`,
+      user: p.userId,
+      amount: p.amount,
+      slot: p.slot,
+    })),
+    { ...base, type: 'app_revenue' as const, entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
+    { ...base, type: 'gifts_pool' as const, entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
+  ];
+  await ctx.database.models.Ledger.insertMany(entries, { session, ordered: true });
+  onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
+}
+
+/** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
+export async function recordRewardsFailure(ctx: AppContext, transactionId: string, error: Error, lastAttempt: boolean): Promise<void> {
+  await ctx.database.models.Ledger.updateOne(
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { $set: { 'rewards.status': lastAttempt ? 'failed' : 'processing', 'rewards.lastError': error.message.slice(0, 1000) } },
+  );
+}

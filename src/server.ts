@@ -1,0 +1,22 @@
+import { loadConfig } from '../config/index.js';
+import { configureLogger, logger } from './infra/logger.js';
+import { exitOnStartupError, onShutdownSignal } from './infra/shutdown.js';
+import { startSystem } from './system.js';
+
+/** `npm start`: the HTTP API, Agendash, and (unless RUN_WORKER=false) an in-process worker. */
+async function main() {
+  const config = loadConfig();
+  configureLogger(config.logLevel, config.isProduction);
+  const system = await startSystem(config, logger, { http: true, worker: config.runWorker });
+  if (config.admin.generated) {
+    // Printed once, on stdout rather than the log stream, so log shipping never carries it.
+    process.stdout.write(
+      `\nAdmin credentials for this run (set ADMIN_USERNAME/ADMIN_PASSWORD to choose them):\n` +
+        `  ${config.admin.username}:${config.admin.password}\n  Dashboard: ${system.url}/admin/jobs\n\n`,
+    );
+  }
+  if (config.token.generated) logger.warn('TOKEN_SECRET not set: customer tokens are signed with a random key and die with this process');
+  onShutdownSignal(logger, system.stop, config.queue.shutdownTimeoutMs + 10_000);
+}
+
+main().catch((error) => exitOnStartupError(logger, error));

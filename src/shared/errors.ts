@@ -1,0 +1,69 @@
+/**
+ * Domain errors. Use cases throw these; one HTTP middleware maps them to status codes
+ * (src/http/error-handler.ts), so callers branch on the type, never on the text.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends DomainError {
+  readonly status = 400;
+  readonly code = 'VALIDATION_FAILED';
+}
+
+export class Unauthenticated extends DomainError {
+  readonly status = 401;
+  readonly code = 'UNAUTHENTICATED';
+}
+
+export class InsufficientFunds extends DomainError {
+  readonly status = 402;
+  readonly code = 'INSUFFICIENT_FUNDS';
+}
+
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  readonly code = 'FORBIDDEN';
+}
+
+export class NotFound extends DomainError {
+  readonly status = 404;
+  readonly code: string;
+  constructor(what: 'USER' | 'PRODUCT' | 'TRANSACTION' | 'ROUTE' | 'CART_ITEM', message: string, details?: unknown) {
+    super(message, details);
+    this.code = `${what}_NOT_FOUND`;
+  }
+}
+
+export class EmptyCart extends DomainError {
+  readonly status = 409;
+  readonly code = 'EMPTY_CART';
+}
+
+export class CartChanged extends DomainError {
+  readonly status = 409;
+  readonly code = 'CART_CHANGED';
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 409;
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+}
+
+export class Conflict extends DomainError {
+  readonly status = 409;
+  readonly code = 'CONFLICT';
+}
+
+/** Not a client mistake: the job cannot proceed with this data (e.g. purchase vanished). */
+export class UnrecoverableJobError extends Error {
+  override name = 'UnrecoverableJobError';
+}

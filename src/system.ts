@@ -1,0 +1,105 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { AppConfig } from '../config/index.js';
+import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
+import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
+import { openDatabase } from './infra/database/connection.js';
+import type { Logger } from './infra/logger.js';
+import { createMetrics } from './infra/metrics.js';
+import { agendaName, createAgenda, JOBS_COLLECTION } from './infra/queue/agenda.js';
+import { TokenService } from './http/auth.js';
+import { createApp } from './http/app.js';
+import type { AppContext } from './shared/context.js';
+
+export interface SystemOptions {
+  /** Serve the HTTP API (and Agendash). */
+  http: boolean;
+  /** Run jobs in this process. */
+  worker: boolean;
+  /** Port to listen on; 0 picks a free one. Defaults to config.port. */
+  port?: number;
+  /** For tests: wraps the rewards use case (e.g. to inject a failure). */
+  rewardsUseCase?: RewardsUseCase;
+}
+
+export interface System {
+  ctx: AppContext;
+  app?: Express;
+  server?: Server;
+  tokens: TokenService;
+  url?: string;
+  /** Stop taking requests and jobs, let running jobs finish, release every lock this process holds, disconnect. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place the process's parts are built and wired. Connects first
+ * (a clear error if MongoDB is unreachable), then builds Agenda on the same connection.
+ */
+export async function startSystem(config: AppConfig, log: Logger, options: SystemOptions): Promise<System> {
+  const database = await openDatabase(config, log);
+  const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api');
+  agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
+  await agenda.ready;
+
+  const ctx: AppContext = { config, log, database, agenda, metrics: createMetrics() };
+  const tokens = new TokenService(config.token.secret, config.token.ttlSeconds);
+
+  if (options.worker) {
+    defineJobs(agenda, ctx, { rewardsUseCase: options.rewardsUseCase });
+    agenda.on('retry exhausted', (error: Error, job) =>
+      log.error('job failed for good; requeue it from /admin/jobs', { job: job.attrs.name, jobId: job.attrs._id?.toString(), error: error.message }),
+    );
+  }
+  // Started in an API-only process too: Agendash needs a started Agenda. With no job defined
+  // there, it runs nothing.
+  if (options.worker || options.http) await agenda.start();
+  if (options.worker) await scheduleMaintenanceJobs(agenda, ctx);
+
+  let app: Express | undefined;
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (options.http) {
+    app = createApp(ctx, tokens);
+    const listening = app.listen(options.port ?? config.port);
+    server = listening;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('listening', resolve);
+      listening.once('error', reject);
+    });
+    const { port } = server.address() as AddressInfo;
+    url = `http://127.0.0.1:${port}`;
+  }
+  log.info('started', { http: url ?? false, worker: options.worker, agenda: agendaName(agenda) });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+      }
+      const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
+      if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
+      const released = await releaseLocks(ctx);
+      if (released > 0) log.info('released job locks held by this process', { released });
+      await database.close();
+      log.info('stopped');
+    })());
+
+  return { ctx, app, server, tokens, url, stop };
+}
+
+/**
+ * Agenda's drain() waits for running jobs but keeps the locks of jobs it had locked and not
+ * started; after a timeout, also those of jobs still running. Unlock them all, so another worker
+ * takes them at once instead of after the lock lifetime.
+ */
+async function releaseLocks(ctx: AppContext): Promise<number> {
+  const result = await ctx.database.db
+    .collection(JOBS_COLLECTION)
+    .updateMany({ lastModifiedBy: agendaName(ctx.agenda), lockedAt: { $ne: null } }, { $unset: { lockedAt: '' } });
+  return result.modifiedCount;
+}

@@ -1,0 +1,35 @@
+/**
+ * Mocha root hooks: resolve one MongoDB for the whole run (MONGODB_URI → memory replica set →
+ * FerretDB, exactly as the service does) and detect what it can prove. Every integration suite
+ * uses its own database on it.
+ */
+import { MongoClient } from 'mongodb';
+import { detectCapabilities, type ServerCapabilities } from '../../src/infra/database/capabilities.js';
+import { resolveMongo, type ResolvedMongo } from '../../src/infra/database/resolve-mongo.js';
+import { logger } from '../../src/infra/logger.js';
+import { testRun } from './test-run.js';
+
+let resolved: ResolvedMongo | undefined;
+
+async function resolveOnce(): Promise<{ uri: string; capabilities: ServerCapabilities }> {
+  if (testRun.mongo) return testRun.mongo;
+  logger.level = process.env.LOG_LEVEL ?? 'error';
+  resolved = await resolveMongo({ uri: process.env.MONGODB_URI || undefined, log: logger });
+  const client = await MongoClient.connect(resolved.uri);
+  try {
+    const capabilities = await detectCapabilities(client.db('admin'));
+    testRun.mongo = { uri: resolved.uri, capabilities, description: resolved.description };
+    return testRun.mongo;
+  } finally {
+    await client.close();
+  }
+}
+
+testRun.resolveOnce = resolveOnce;
+
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    await resolved?.stop();
+  },
+};

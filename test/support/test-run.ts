@@ -1,0 +1,47 @@
+import type { ServerCapabilities } from '../../src/infra/database/capabilities.js';
+
+export interface CapabilitySkip {
+  test: string;
+  capability: string;
+  reason: string;
+}
+
+/** State of the whole test run, shared with the summary reporter through globalThis. */
+export interface TestRun {
+  mongo?: { uri: string; capabilities: ServerCapabilities; description: string };
+  capabilitySkips: CapabilitySkip[];
+  resolveOnce?: () => Promise<{ uri: string; capabilities: ServerCapabilities }>;
+}
+
+const key = '__checkoutRewardsTestRun';
+const g = globalThis as unknown as Record<string, TestRun | undefined>;
+export const testRun: TestRun = (g[key] ??= { capabilitySkips: [] });
+
+export async function testMongo(): Promise<{ uri: string; capabilities: ServerCapabilities }> {
+  if (!testRun.resolveOnce) throw new Error('test/support/root-hooks.ts is not loaded (run through .mocharc.json)');
+  return testRun.resolveOnce();
+}
+
+export type Capability = 'transactions' | 'atomicFindAndModify';
+
+const WHY: Record<Capability, string> = {
+  transactions: 'needs multi-document transactions (a MongoDB replica set)',
+  atomicFindAndModify: 'needs atomic findAndModify (real MongoDB; FerretDB reads then writes)',
+};
+
+/**
+ * A guarantee that this server can't prove: skip with the reason printed, never fake it.
+ * Call as the first line of the test.
+ */
+export async function requireCapability(ctx: Mocha.Context, ...capabilities: Capability[]): Promise<void> {
+  const { capabilities: caps } = await testMongo();
+  const missing = capabilities.filter((c) => !caps[c]);
+  if (missing.length === 0) return;
+  const server = `${caps.kind} ${caps.version}`;
+  for (const capability of missing) {
+    const reason = `${WHY[capability]}; ${server} lacks it`;
+    testRun.capabilitySkips.push({ test: ctx.test?.fullTitle() ?? '?', capability, reason });
+  }
+  if (ctx.test) ctx.test.title += ` [skipped: ${missing.map((m) => WHY[m]).join('; ')} — not available on ${server}]`;
+  ctx.skip();
+}
