@@ -2,7 +2,7 @@ import Joi from 'joi';
 import { exponential, type Agenda, type Job } from 'agenda';
 import type { AppContext } from '../src/shared/context.js';
 import { JOB_NAMES } from '../src/infra/queue/agenda.js';
-import { processCheckoutRewards, recordRewardsFailure } from '../src/rewards/process-checkout-rewards.js';
+import { processCheckoutRewards, recordRewardsFailure, startRewardsAttempt } from '../src/rewards/process-checkout-rewards.js';
 
 export interface ProcessCheckoutRewardsData {
   transactionId: string;
@@ -29,7 +29,9 @@ export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, us
       if (error) throw new Error(`Invalid job data: ${error.message}`);
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
       try {
-        const outcome = await useCase(ctx, value.transactionId);
+        const outcome = (await startRewardsAttempt(ctx, value.transactionId))
+          ? await useCase(ctx, value.transactionId)
+          : ({ status: 'already-completed' } as const);
         ctx.metrics.jobRuns.observe({ job: JOB_NAMES.processCheckoutRewards, outcome: outcome.status }, elapsed() / 1000);
         ctx.log.info('job run', { job: JOB_NAMES.processCheckoutRewards, jobId, transactionId: value.transactionId, attempt, outcome: outcome.status, durationMs: Math.round(elapsed()) });
       } catch (err) {

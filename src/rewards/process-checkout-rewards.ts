@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import type { AppContext } from '../shared/context.js';
-import type { LedgerDoc } from '../infra/database/models.js';
+import { isDuplicateKeyError, type LedgerDoc } from '../infra/database/models.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution, type UplineMember } from './distribution.js';
 import { upgradedLevel } from './levels.js';
@@ -18,17 +18,6 @@ export type RewardsOutcome =
  */
 export async function processCheckoutRewards(ctx: AppContext, transactionId: string): Promise<RewardsOutcome> {
   const { models, unitOfWork } = ctx.database;
-
-  const started = await models.Ledger.findOneAndUpdate(
-    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
-    { $set: { 'rewards.status': 'processing' }, $inc: { 'rewards.attempts': 1 } },
-    { returnDocument: 'after' },
-  ).lean();
-  if (!started) {
-    const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).lean();
-    if (!purchase) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
-    return { status: 'already-completed' };
-  }
 
   return unitOfWork.run(async (session, onRollback) => {
     const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(session ?? null).lean();
@@ -73,7 +62,10 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     if (claimed.modifiedCount !== 1) return { status: 'already-completed' } as const;
     onRollback(() => models.Ledger.updateOne({ _id: purchase._id }, { $set: { 'rewards.status': 'processing', 'rewards.completedAt': null } }));
 
-    await writeLedgerEntries(ctx, purchase, distribution, session, onRollback);
+    if (!(await writeLedgerEntries(ctx, purchase, distribution, session, onRollback))) {
+      // Only without transactions: a concurrent run of the same purchase wrote the entries first.
+      return { status: 'already-completed' } as const;
+    }
 
     if (distribution.payouts.length > 0) {
       await models.User.bulkWrite(
@@ -101,10 +93,13 @@ async function writeLedgerEntries(
   distribution: Distribution,
   session: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[0],
   onRollback: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[1],
-): Promise<void> {
+): Promise<boolean> {
   const pid = purchase._id.toString();
   const base = { purchase: purchase._id as Types.ObjectId };
+  // The app_revenue entry comes first: its unique key is the per-purchase guard that lets only
+  // one run write entries and credit points when there is no transaction to serialize runs.
   const entries = [
+    { ...base, type: 'app_revenue' as const, entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
     ...distribution.payouts.map((p) => ({
       ...base,
       type: 'reward' as const,
@@ -113,11 +108,34 @@ async function writeLedgerEntries(
       amount: p.amount,
       slot: p.slot,
     })),
-    { ...base, type: 'app_revenue' as const, entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
     { ...base, type: 'gifts_pool' as const, entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
   ];
-  await ctx.database.models.Ledger.insertMany(entries, { session, ordered: true });
+  try {
+    await ctx.database.models.Ledger.insertMany(entries, { session, ordered: true });
+  } catch (error) {
+    // A duplicate of the first entry: another run got there first and owns the rest.
+    if (!session && isDuplicateKeyError(error)) return false;
+    onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
+    throw error;
+  }
   onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
+  return true;
+}
+
+/**
+ * Marks the start of a job run on the purchase: `processing`, one more attempt. Returns false
+ * when the purchase is already completed (nothing to do).
+ */
+export async function startRewardsAttempt(ctx: AppContext, transactionId: string): Promise<boolean> {
+  const { models } = ctx.database;
+  const started = await models.Ledger.updateOne(
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { $set: { 'rewards.status': 'processing' }, $inc: { 'rewards.attempts': 1 } },
+  );
+  if (started.modifiedCount === 1) return true;
+  const exists = await models.Ledger.exists({ _id: transactionId, type: 'purchase' });
+  if (!exists) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+  return false;
 }
 
 /** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
