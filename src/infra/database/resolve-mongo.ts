@@ -1,0 +1,185 @@
+/**
+ * Finds a MongoDB for tests, development and benchmarks (TESTING.md, "How the project finds a MongoDB"):
+ *   1. a URI given by the caller (MONGODB_URI) → used as is;
+ *   2. mongodb-memory-server as a one-node replica set (honours MONGOMS_SYSTEM_BINARY);
+ *   3. if no mongod binary can be had: FerretDB (no transactions, non-atomic findAndModify), loudly;
+ *   4. otherwise one error listing these three ways.
+ */
+import { MongoMemoryReplSet, errors as mmsErrors } from 'mongodb-memory-server';
+import type { Logger } from '../logger.js';
+import { FERRETDB_VERSION, startFerretDb } from './ferretdb.js';
+
+export interface ResolvedMongo {
+  /** Works with `mongoose.connect(uri, { dbName })` and `new MongoClient(uri)`. */
+  uri: string;
+  source: 'env' | 'memory-replset' | 'ferretdb';
+  /** Human-readable: what server this is (for logs and test summaries). */
+  description: string;
+  /** Stops a server this module started; a no-op for a given URI. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ResolveMongoOptions {
+  /** MONGODB_URI, if set: used untouched and nothing is started. */
+  uri?: string;
+  log: Logger;
+  /** FerretDB's SQLite directory (kept). Default: a temp dir removed at stop. */
+  dataDir?: string;
+}
+
+const WAYS =
+  '  1. set MONGODB_URI to a MongoDB replica set (transactions need one), e.g. MONGODB_URI=mongodb://localhost:27017/?replicaSet=rs0\n' +
+  '  2. let mongodb-memory-server download mongod (needs https://fastdl.mongodb.org), or set MONGOMS_SYSTEM_BINARY=/path/to/mongod\n' +
+  '  3. install Go >= 1.24 (on PATH or /usr/local/go/bin/go) so FerretDB can be built from tools/ferretdb via the Go module proxy';
+
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** True when memory-server failed because no runnable mongod binary could be had. */
+export function isMongodUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (
+    err instanceof mmsErrors.DownloadError ||
+    err instanceof mmsErrors.BinaryNotFoundError ||
+    err instanceof mmsErrors.UnknownPlatformError ||
+    err instanceof mmsErrors.UnknownArchitectureError ||
+    err instanceof mmsErrors.UnknownLinuxDistro ||
+    err instanceof mmsErrors.UnknownVersionError ||
+    err instanceof mmsErrors.KnownVersionIncompatibilityError ||
+    err instanceof mmsErrors.Md5CheckFailedError ||
+    err instanceof mmsErrors.NoRegexMatchError ||
+    err instanceof mmsErrors.ParseArchiveRegexError ||
+    err instanceof mmsErrors.InsufficientPermissionsError ||
+    err instanceof mmsErrors.StartBinaryFailedError
+  ) {
+    return true;
+  }
+  // A downloaded mongod that cannot run here (missing shared libraries).
+  if (err instanceof mmsErrors.StdoutInstanceError && /librar|libcurl|libcrypto|libssl|shared object/i.test(err.message)) {
+    return true;
+  }
+  const code = (err as NodeJS.ErrnoException).code;
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
+
+function messageOf(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n').join(' ').trim();
+}
+
+function redact(uri: string): string {
+  return uri.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/**
+ * Runs `fn` with memory-server's download retries at 1 unless the user chose a value: a DNS
+ * failure (ENOTFOUND fastdl.mongodb.org) is not going to heal in the ~7 s the 3 default retries take.
+ * memory-server also console.warn()s a full stack when start fails; that goes to debug instead,
+ * as the caller logs its own, clearer message.
+ */
+async function withQuietFastFailure<T>(log: Logger, fn: () => Promise<T>): Promise<T> {
+  const retriesWasSet = process.env.MONGOMS_MAX_RETRIES !== undefined;
+  if (!retriesWasSet) process.env.MONGOMS_MAX_RETRIES = '1';
+  const originalWarn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && args[0].startsWith('Starting the MongoMemory')) {
+      log.debug(`mongodb-memory-server: ${args.map((a) => (a instanceof Error ? a.stack : String(a))).join(' ')}`);
+    } else {
+      originalWarn.apply(console, args);
+    }
+  };
+  try {
+    return await fn();
+  } finally {
+    console.warn = originalWarn;
+    if (!retriesWasSet) delete process.env.MONGOMS_MAX_RETRIES;
+  }
+}
+
+async function startMemoryReplSet(log: Logger): Promise<ResolvedMongo> {
+  const replSet = new MongoMemoryReplSet({ replSet: { count: 1, storageEngine: 'wiredTiger' } });
+  try {
+    await withQuietFastFailure(log, () => replSet.start());
+  } catch (err) {
+    // start() stops what it spawned but keeps the temp dirs "for investigation"; we don't need them.
+    await replSet.stop({ doCleanup: true, force: true }).catch(() => undefined);
+    throw err;
+  }
+  const uri = replSet.getUri();
+  let stopping: Promise<void> | undefined;
+  return {
+    uri,
+    source: 'memory-replset',
+    description: `mongodb-memory-server replica set "${replSet.replSetOpts.name ?? 'testset'}" at ${uri}`,
+    stop: () => (stopping ??= replSet.stop({ doCleanup: true, force: true }).then(() => undefined)),
+  };
+}
+
+/** Resolves a MongoDB in TESTING.md's order; see the module comment. */
+export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedMongo> {
+  const { log } = opts;
+  const given = opts.uri?.trim();
+  if (given) {
+    return {
+      uri: given,
+      source: 'env',
+      description: `MONGODB_URI ${redact(given)}`,
+      stop: async () => undefined,
+    };
+  }
+
+  let memoryError: unknown;
+  try {
+    const started = Date.now();
+    const resolved = await startMemoryReplSet(log);
+    log.info(`MongoDB: started ${resolved.description} in ${Date.now() - started} ms`);
+    return resolved;
+  } catch (err) {
+    memoryError = err;
+  }
+
+  if (!isMongodUnavailable(memoryError)) {
+    throw new Error(
+      `No MongoDB: MONGODB_URI is not set and mongodb-memory-server failed to start a replica set: ${messageOf(memoryError)}\n` +
+        `(mongod was available, so the FerretDB fallback was not tried.) Ways to get a MongoDB:\n${WAYS}`,
+      { cause: memoryError },
+    );
+  }
+
+  log.warn(
+    '************************************************************************************\n' +
+      `MongoDB: no mongod binary can be had (${messageOf(memoryError)}).\n` +
+      `FALLING BACK TO FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol over SQLite). This is NOT MongoDB:\n` +
+      '  - no transactions: outside production the unit of work runs WITHOUT them;\n' +
+      '  - findAndModify is read-then-write, NOT atomic: concurrency guarantees (no double spend,\n' +
+      '    no double lock) cannot be proved here and those tests are skipped;\n' +
+      '  - no change streams, partial/TTL indexes, $lookup/$facet, arrayFilters.\n' +
+      'For real MongoDB set MONGODB_URI to a replica set, or MONGOMS_SYSTEM_BINARY to a mongod.\n' +
+      '************************************************************************************',
+  );
+
+  try {
+    const started = Date.now();
+    const ferret = await startFerretDb({ dataDir: opts.dataDir, log });
+    const description = `FerretDB ${FERRETDB_VERSION} (SQLite in ${ferret.dataDir}) at ${ferret.uri}`;
+    log.warn(`MongoDB: using ${description}, ready in ${Date.now() - started} ms`);
+    return { uri: ferret.uri, source: 'ferretdb', description, stop: ferret.stop };
+  } catch (ferretError) {
+    throw new Error(
+      'No MongoDB available. Tried:\n' +
+        '  - MONGODB_URI: not set\n' +
+        `  - mongodb-memory-server: ${messageOf(memoryError)}\n` +
+        `  - FerretDB fallback: ${messageOf(ferretError)}\n` +
+        `Do one of these:\n${WAYS}`,
+      { cause: ferretError },
+    );
+  }
+}
