@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
 import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
+import type { ServerCapabilities } from './infra/database/capabilities.js';
 import { openDatabase } from './infra/database/connection.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
@@ -39,6 +40,7 @@ export interface System {
  */
 export async function startSystem(config: AppConfig, log: Logger, options: SystemOptions): Promise<System> {
   const database = await openDatabase(config, log);
+  config = clampForServer(config, database.capabilities, log);
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api');
   agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
   await agenda.ready;
@@ -90,6 +92,17 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     })());
 
   return { ctx, app, server, tokens, url, stop };
+}
+
+/**
+ * FerretDB applies even a single-document update ($inc included) as read-then-write, so two
+ * jobs crediting the same referrer at once lose one credit. Outside production (the only place
+ * such a server is accepted) run one job at a time per worker there, and say so.
+ */
+function clampForServer(config: AppConfig, capabilities: ServerCapabilities, log: Logger): AppConfig {
+  if (capabilities.atomicFindAndModify || config.queue.concurrency === 1) return config;
+  log.warn(`${capabilities.kind} updates are not atomic: job concurrency forced from ${config.queue.concurrency} to 1 in this process`);
+  return Object.freeze({ ...config, queue: { ...config.queue, concurrency: 1 } });
 }
 
 /**

@@ -9,7 +9,8 @@ const BATCH = 500;
  * by the transaction id, so a purchase whose job is merely waiting gets no second job; and
  * were one created anyway, the idempotent job would pay once.
  */
-export async function reconcilePendingRewards(ctx: AppContext, now = new Date()): Promise<number> {
+export async function reconcilePendingRewards(ctx: AppContext): Promise<number> {
+  const now = new Date();
   const cutoff = new Date(now.getTime() - ctx.config.queue.reconcileGraceMs);
   const stale = await ctx.database.models.Ledger.find(
     { type: 'purchase', 'rewards.status': 'pending', createdAt: { $lte: cutoff } },

@@ -19,7 +19,7 @@ class SummaryReporter extends Mocha.reporters.Spec {
       const caps = run.mongo && run.mongo.capabilities;
       const lines = ['', '== Test summary =='];
       if (caps) {
-        lines.push(`MongoDB: ${run.mongo.description} — ${caps.kind} ${caps.version}; transactions: ${caps.transactions ? 'yes' : 'NO'}; atomic findAndModify: ${caps.atomicFindAndModify ? 'yes' : 'NO'}`);
+        lines.push(`MongoDB: ${run.mongo.description} — ${caps.kind} ${caps.version}; transactions: ${caps.transactions ? 'yes' : 'NO'}; atomic updates: ${caps.atomicFindAndModify ? 'yes' : 'NO'}`);
         if (caps.kind !== 'mongodb') lines.push('NOTE: this run did NOT use real MongoDB; the skipped guarantees below were not proven.');
       } else {
         lines.push('MongoDB: none used in this run');

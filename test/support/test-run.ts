@@ -26,7 +26,7 @@ export type Capability = 'transactions' | 'atomicFindAndModify';
 
 const WHY: Record<Capability, string> = {
   transactions: 'needs multi-document transactions (a MongoDB replica set)',
-  atomicFindAndModify: 'needs atomic findAndModify (real MongoDB; FerretDB reads then writes)',
+  atomicFindAndModify: 'needs atomic single-document updates, findAndModify and $inc (real MongoDB; FerretDB reads then writes)',
 };
 
 /**
