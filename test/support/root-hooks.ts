@@ -28,6 +28,11 @@ async function resolveOnce(): Promise<{ uri: string; capabilities: ServerCapabil
 testRun.resolveOnce = resolveOnce;
 
 export const mochaHooks = {
+  // Once per run, before any suite: on a fresh machine this may build FerretDB (about 1.5 min).
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(15 * 60_000);
+    await resolveOnce();
+  },
   async afterAll(this: Mocha.Context) {
     this.timeout(30_000);
     await resolved?.stop();
