@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import Joi from 'joi';
 import { DEFAULTS } from './defaults.js';
 
-export type Level = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J';
-const LEVEL_NAMES: readonly Level[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+import { validateLevelThresholds, type Level } from '../src/rewards/rules.js';
+
+export type { Level };
 
 export interface QueueConfig {
   concurrency: number;
@@ -98,7 +99,10 @@ function readVariables(env: Env): Record<VariableName, unknown> {
 }
 
 function secretSafe(name: string, raw: string | undefined): string | undefined {
-  return /PASSWORD|SECRET/.test(name) ? '<hidden>' : raw;
+  if (/PASSWORD|SECRET/.test(name)) return '<hidden>';
+  // A connection string may carry a password: hide everything before the last '@'.
+  if (name === 'MONGODB_URI' && raw !== undefined) return raw.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/s, '$1<hidden>@');
+  return raw;
 }
 
 function parseThresholds(raw: string | undefined): Record<Level, number> {
@@ -109,14 +113,8 @@ function parseThresholds(raw: string | undefined): Record<Level, number> {
       thresholds[level] = Number(amount);
     }
   }
-  for (let i = 1; i < LEVEL_NAMES.length; i++) {
-    const lower = LEVEL_NAMES[i - 1]!;
-    const upper = LEVEL_NAMES[i]!;
-    if (!(thresholds[upper] > thresholds[lower])) {
-      throw new ConfigError(`Invalid LEVEL_THRESHOLDS: ${upper} (${thresholds[upper]}) must be above ${lower} (${thresholds[lower]})`);
-    }
-  }
-  if (!Number.isSafeInteger(thresholds.J)) throw new ConfigError('Invalid LEVEL_THRESHOLDS: amounts must be safe integers');
+  const problems = validateLevelThresholds(thresholds);
+  if (problems.length > 0) throw new ConfigError(`Invalid LEVEL_THRESHOLDS: ${problems.join('; ')}`);
   return thresholds;
 }
 

@@ -2,6 +2,7 @@
  * Reward rules: the percentages that split a purchase into reward points, and the lifetime-spend
  * thresholds of the levels. Everything is an integer; percentages are basis points (10000 = 100%).
  */
+import { DEFAULTS } from '../../config/defaults.js';
 
 export const LEVELS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'] as const;
 export type Level = (typeof LEVELS)[number];
@@ -22,29 +23,12 @@ export interface RewardRules {
   maxDepth: number;
 }
 
-export const DEFAULT_REWARD_RULES: RewardRules = Object.freeze({
-  rewardBps: 1000,
-  appRevenueBps: 5000,
-  treeBps: 3500,
-  slotBps: 500,
-  maxDepth: 50,
-});
+export const DEFAULT_REWARD_RULES: RewardRules = Object.freeze({ ...DEFAULTS.rewards });
 
 /** Minimum lifetimeSpend for each level. */
 export type LevelThresholds = Record<Level, number>;
 
-export const DEFAULT_LEVEL_THRESHOLDS: LevelThresholds = Object.freeze({
-  A: 1,
-  B: 5_000,
-  C: 10_000,
-  D: 20_000,
-  E: 40_000,
-  F: 80_000,
-  G: 160_000,
-  H: 320_000,
-  I: 640_000,
-  J: 1_280_000,
-});
+export const DEFAULT_LEVEL_THRESHOLDS: LevelThresholds = Object.freeze({ ...DEFAULTS.levelThresholds });
 
 export function isLevel(value: unknown): value is Level {
   return typeof value === 'string' && (LEVELS as readonly string[]).includes(value);

@@ -1,7 +1,7 @@
 import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
-import type { Level } from '../../../config/index.js';
+import { LEVELS, type Level } from '../../rewards/rules.js';
 
-export const LEVEL_VALUES: readonly Level[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'];
+export const LEVEL_VALUES: readonly Level[] = LEVELS;
 const int = { type: Number, validate: { validator: Number.isSafeInteger, message: '{PATH} must be an integer' } };
 
 export interface UserDoc {
