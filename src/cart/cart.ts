@@ -10,6 +10,8 @@ const MAX_EDIT_ATTEMPTS = 10;
 async function loadCart(models: Models, userId: string): Promise<CartDoc> {
   const existing = await models.Cart.findOne({ user: userId }).lean();
   if (existing) return existing;
+  // A valid token can outlive its user; never create a cart nobody owns.
+  if (!(await models.User.exists({ _id: userId }))) throw new NotFound('USER', `User ${userId} does not exist`);
   try {
     const [created] = await models.Cart.create([{ user: new ObjectId(userId), items: [], version: 0 }]);
     return created!.toObject();

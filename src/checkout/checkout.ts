@@ -4,7 +4,7 @@ import { isDuplicateKeyError, ObjectId } from '../infra/database/models.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { priceLines } from '../catalog/products.js';
 import type { AppContext } from '../shared/context.js';
-import { CartChanged, EmptyCart, IdempotencyKeyReused, InsufficientFunds, NotFound } from '../shared/errors.js';
+import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused, InsufficientFunds, NotFound } from '../shared/errors.js';
 import { bpsShare } from '../rewards/rules.js';
 
 export interface CheckoutRequest {
@@ -121,8 +121,9 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
       return result;
     });
   } catch (error) {
-    if (idempotencyId && isDuplicateKeyError(error)) {
-      // Another request with the same key won the race; answer as it did.
+    if (idempotencyId && (isDuplicateKeyError(error) || error instanceof EmptyCart || error instanceof CartChanged)) {
+      // Another request with the same key won the race (with transactions, the loser's retry then
+      // finds the cart it emptied): answer as it did.
       const replay = await replayIfSeen(ctx, idempotencyId, request.userId);
       if (replay) return replay;
     }
@@ -139,6 +140,11 @@ async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: stri
   const { models } = ctx.database;
   const seen = await models.Idempotency.findById(idempotencyId).lean();
   if (!seen) return null;
+  // Without transactions the key is written before the purchase: until the purchase exists, the
+  // first request may still fail, so its answer is not known yet.
+  if (!(await models.Ledger.exists({ _id: seen.transactionId }))) {
+    throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
+  }
   const cart = await models.Cart.findOne({ user: userId }).lean();
   // The first checkout emptied the cart; a cart with other contents means the key is being reused.
   if (cart && cart.items.length > 0 && fingerprint(cart.items) !== seen.cartFingerprint) {
