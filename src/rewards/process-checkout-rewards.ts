@@ -44,26 +44,8 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
       rules: ctx.config.rewards,
     });
     const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
-    const completedAt = new Date();
-
-    const claimed = await models.Ledger.updateOne(
-      { _id: purchase._id, 'rewards.status': { $ne: 'completed' } },
-      {
-        $set: {
-          'rewards.status': 'completed',
-          'rewards.totalRewardPoints': distribution.totalRewardPoints,
-          'rewards.distribution': distribution,
-          'rewards.lastError': null,
-          'rewards.completedAt': completedAt,
-        },
-      },
-      { session },
-    );
-    if (claimed.modifiedCount !== 1) return { status: 'already-completed' } as const;
-    onRollback(() => models.Ledger.updateOne({ _id: purchase._id }, { $set: { 'rewards.status': 'processing', 'rewards.completedAt': null } }));
-
+    // The first ledger entry's unique key admits one run per purchase, also without transactions.
     if (!(await writeLedgerEntries(ctx, purchase, distribution, session, onRollback))) {
-      // Only without transactions: a concurrent run of the same purchase wrote the entries first.
       return { status: 'already-completed' } as const;
     }
 
@@ -83,6 +65,23 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
       // Conditional on the level read, so a concurrent upgrade is never undone.
       await models.User.updateOne({ _id: buyer._id, level: buyer.level }, { $set: { level: buyerLevel } }, { session });
     }
+
+    // Last, so that `completed` means everything above is visible.
+    const completed = await models.Ledger.updateOne(
+      { _id: purchase._id, 'rewards.status': { $ne: 'completed' } },
+      {
+        $set: {
+          'rewards.status': 'completed',
+          'rewards.totalRewardPoints': distribution.totalRewardPoints,
+          'rewards.distribution': distribution,
+          'rewards.lastError': null,
+          'rewards.completedAt': new Date(),
+        },
+      },
+      { session },
+    );
+    // In a transaction this cannot happen without a write conflict first; abort rather than pay twice.
+    if (session && completed.modifiedCount !== 1) throw new Error(`Purchase ${transactionId} was completed concurrently`);
     return { status: 'completed', distribution, buyerLevel } as const;
   });
 }
