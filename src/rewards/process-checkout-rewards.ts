@@ -1,6 +1,7 @@
-import type { Types } from 'mongoose';
+import type { ClientSession, Types } from 'mongoose';
 import type { AppContext } from '../shared/context.js';
 import { isDuplicateKeyError, type LedgerDoc } from '../infra/database/models.js';
+import type { OnRollback } from '../infra/database/unit-of-work.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution, type UplineMember } from './distribution.js';
 import { upgradedLevel } from './levels.js';
@@ -46,6 +47,9 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
     // The first ledger entry's unique key admits one run per purchase, also without transactions.
     if (!(await writeLedgerEntries(ctx, purchase, distribution, session, onRollback))) {
+      // Without atomic updates a concurrent run's write can clobber the status its winner set;
+      // marking it here (idempotent, conditional) keeps a paid purchase from staying `processing`.
+      await markCompleted(ctx, purchase._id, distribution, session);
       return { status: 'already-completed' } as const;
     }
 
@@ -67,20 +71,7 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     }
 
     // Last, so that `completed` means everything above is visible.
-    const completed = await models.Ledger.updateOne(
-      { _id: purchase._id, 'rewards.status': { $ne: 'completed' } },
-      {
-        $set: {
-          'rewards.status': 'completed',
-          'rewards.totalRewardPoints': distribution.totalRewardPoints,
-          'rewards.distribution': distribution,
-          'rewards.lastError': null,
-          'rewards.completedAt': new Date(),
-        },
-      },
-      { session },
-    );
-    // In a transaction this cannot happen without a write conflict first; abort rather than pay twice.
+    const completed = await markCompleted(ctx, purchase._id, distribution, session);
     if (session && completed.modifiedCount !== 1) throw new Error(`Purchase ${transactionId} was completed concurrently`);
     return { status: 'completed', distribution, buyerLevel } as const;
   });
@@ -90,8 +81,8 @@ async function writeLedgerEntries(
   ctx: AppContext,
   purchase: LedgerDoc,
   distribution: Distribution,
-  session: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[0],
-  onRollback: Parameters<Parameters<AppContext['database']['unitOfWork']['run']>[0]>[1],
+  session: ClientSession | undefined,
+  onRollback: OnRollback,
 ): Promise<boolean> {
   const pid = purchase._id.toString();
   const base = { purchase: purchase._id as Types.ObjectId };
@@ -119,6 +110,22 @@ async function writeLedgerEntries(
   }
   onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
   return true;
+}
+
+async function markCompleted(ctx: AppContext, purchaseId: Types.ObjectId, distribution: Distribution, session: ClientSession | undefined) {
+  return ctx.database.models.Ledger.updateOne(
+    { _id: purchaseId, 'rewards.status': { $ne: 'completed' } },
+    {
+      $set: {
+        'rewards.status': 'completed',
+        'rewards.totalRewardPoints': distribution.totalRewardPoints,
+        'rewards.distribution': distribution,
+        'rewards.lastError': null,
+        'rewards.completedAt': new Date(),
+      },
+    },
+    { session },
+  );
 }
 
 /**
