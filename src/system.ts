@@ -11,6 +11,7 @@ import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda, JOBS_COLLECTION } from './infra/queue/agenda.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './http/app.js';
+import { registerQueueMetrics } from './ops/queue-metrics.js';
 import type { AppContext } from './shared/context.js';
 
 export interface SystemOptions {
@@ -47,6 +48,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
 
   const ctx: AppContext = { config, log, database, agenda, metrics: createMetrics() };
   const tokens = new TokenService(config.token.secret, config.token.ttlSeconds);
+  if (options.http) registerQueueMetrics(ctx);
 
   if (options.worker) {
     defineJobs(agenda, ctx, { rewardsUseCase: options.rewardsUseCase });

@@ -36,4 +36,12 @@ describe('an API process with RUN_WORKER=false', function () {
     const purchase = await sys.http.get(`/api/transactions/${id}`).set('Authorization', buyer.auth);
     expect(purchase.body.data.rewards.status).to.equal('pending');
   });
+
+  it('shows the backlog on /metrics: a pending purchase and its job due', async function () {
+    const res = await sys.http.get('/metrics');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.match(/^rewards_purchases\{status="pending"\} [1-9]/m);
+    expect(res.text).to.match(/^rewards_purchases\{status="completed"\} 0$/m);
+    expect(res.text).to.match(/^rewards_jobs_due [1-9]/m);
+  });
 });
