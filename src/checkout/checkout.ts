@@ -4,7 +4,8 @@ import { isDuplicateKeyError, ObjectId } from '../infra/database/models.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { priceLines } from '../catalog/products.js';
 import type { AppContext } from '../shared/context.js';
-import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused, InsufficientFunds, NotFound } from '../shared/errors.js';
+import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
+import { clearCart, debitWallet, loadBuyerAndCart, recordPurchase, reserveIdempotencyKey, storeIdempotentResponse, type CheckoutTx } from './checkout-steps.js';
 import { bpsShare } from '../rewards/rules.js';
 
 export interface CheckoutRequest {
@@ -28,6 +29,14 @@ export interface CheckoutResponse {
 
 const NOTE = 'Tree rewards and level upgrades are being processed in the background';
 
+function checkoutResponse(transactionId: string, cartTotal: number, newWalletBalance: number, totalRewardPoints: number): CheckoutResponse {
+  return {
+    success: true,
+    message: 'Checkout successful',
+    data: { transactionId, cartTotal, newWalletBalance, rewards: { totalRewardPoints, status: 'processing' }, note: NOTE },
+  };
+}
+
 function fingerprint(lines: readonly CartLine[]): string {
   const canonical = [...lines].map((l) => `${l.sku}×${l.quantity}`).sort().join('|');
   return createHash('sha256').update(canonical).digest('hex');
@@ -49,75 +58,21 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   let response: CheckoutResponse;
   try {
     response = await unitOfWork.run(async (session, onRollback) => {
-      const user = await models.User.findById(request.userId).session(session ?? null).lean();
-      if (!user) throw new NotFound('USER', `User ${request.userId} does not exist`);
-      const cart = await models.Cart.findOne({ user: user._id }).session(session ?? null).lean();
-      if (request.cartVersion !== undefined && (cart?.version ?? 0) !== request.cartVersion) {
-        throw new CartChanged(`The cart changed (version ${cart?.version ?? 0}, expected ${request.cartVersion})`);
-      }
-      if (!cart || cart.items.length === 0) throw new EmptyCart('The cart is empty');
-
+      const tx: CheckoutTx = { models, session, onRollback };
+      const { user, cart } = await loadBuyerAndCart(tx, request.userId, request.cartVersion);
       const { lines, total } = await priceLines(models, cart.items, session);
       const purchaseId = new ObjectId();
       const totalRewardPoints = bpsShare(total, ctx.config.rewards.rewardBps);
-      const result: CheckoutResponse = {
-        success: true,
-        message: 'Checkout successful',
-        data: {
-          transactionId: purchaseId.toString(),
-          cartTotal: total,
-          newWalletBalance: user.walletBalance - total,
-          rewards: { totalRewardPoints, status: 'processing' },
-          note: NOTE,
-        },
-      };
+      const result = checkoutResponse(purchaseId.toString(), total, user.walletBalance - total, totalRewardPoints);
 
       if (idempotencyId) {
-        // First, so that a concurrent request with the same key fails before touching money.
-        await models.Idempotency.create(
-          [{ _id: idempotencyId, user: user._id, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId, response: result }],
-          { session },
-        );
-        onRollback(() => models.Idempotency.deleteOne({ _id: idempotencyId }));
+        const key = { id: idempotencyId, user: user._id, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId, response: result };
+        await reserveIdempotencyKey(tx, key);
       }
-
-      const debited = await models.User.findOneAndUpdate(
-        { _id: user._id, walletBalance: { $gte: total } },
-        { $inc: { walletBalance: -total, lifetimeSpend: total } },
-        { returnDocument: 'after', session },
-      ).lean();
-      if (!debited) {
-        throw new InsufficientFunds(`Wallet balance is below the cart total`, { cartTotal: total, walletBalance: user.walletBalance });
-      }
-      onRollback(() => models.User.updateOne({ _id: user._id }, { $inc: { walletBalance: total, lifetimeSpend: -total } }));
-      result.data.newWalletBalance = debited.walletBalance;
-
-      await models.Ledger.create(
-        [
-          {
-            _id: purchaseId,
-            type: 'purchase',
-            entryKey: `purchase:${purchaseId.toString()}`,
-            user: user._id,
-            amount: total,
-            lines,
-            rewards: { status: 'pending', totalRewardPoints, distribution: null, attempts: 0, lastError: null, completedAt: null },
-          },
-        ],
-        { session },
-      );
-      onRollback(() => models.Ledger.deleteOne({ _id: purchaseId }));
-
-      const cleared = await models.Cart.updateOne(
-        { _id: cart._id, version: cart.version },
-        { $set: { items: [] }, $inc: { version: 1 } },
-        { session },
-      );
-      if (cleared.modifiedCount !== 1) throw new CartChanged('The cart changed during checkout; nothing was charged');
-
-      if (idempotencyId) {
-        await models.Idempotency.updateOne({ _id: idempotencyId }, { $set: { response: result } }, { session });
-      }
+      result.data.newWalletBalance = await debitWallet(tx, user, total);
+      await recordPurchase(tx, { id: purchaseId, user: user._id, total, lines, totalRewardPoints });
+      await clearCart(tx, cart);
+      if (idempotencyId) await storeIdempotentResponse(tx, idempotencyId, result);
       return result;
     });
   } catch (error) {

@@ -1,0 +1,75 @@
+import type { ClientSession, Types } from 'mongoose';
+import type { OnRollback } from '../infra/database/unit-of-work.js';
+import type { CartDoc, Models, PricedLine, UserDoc } from '../infra/database/models.js';
+import { CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
+
+/** What every step of a checkout runs in: the transaction (if any) and its undo list. */
+export interface CheckoutTx {
+  models: Models;
+  session: ClientSession | undefined;
+  onRollback: OnRollback;
+}
+
+export async function loadBuyerAndCart({ models, session }: CheckoutTx, userId: string, expectedVersion?: number) {
+  const user = await models.User.findById(userId).session(session ?? null).lean();
+  if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
+  const cart = await models.Cart.findOne({ user: user._id }).session(session ?? null).lean();
+  if (expectedVersion !== undefined && (cart?.version ?? 0) !== expectedVersion) {
+    throw new CartChanged(`The cart changed (version ${cart?.version ?? 0}, expected ${expectedVersion})`);
+  }
+  if (!cart || cart.items.length === 0) throw new EmptyCart('The cart is empty');
+  return { user, cart };
+}
+
+/** Written first, so that a concurrent request with the same key fails before touching money. */
+export async function reserveIdempotencyKey(
+  { models, session, onRollback }: CheckoutTx,
+  key: { id: string; user: Types.ObjectId; cartFingerprint: string; transactionId: Types.ObjectId; response: unknown },
+) {
+  await models.Idempotency.create([{ _id: key.id, ...key }], { session });
+  onRollback(() => models.Idempotency.deleteOne({ _id: key.id }));
+}
+
+/** The conditional debit: it matches only while the balance covers the total, so it never goes negative. */
+export async function debitWallet({ models, session, onRollback }: CheckoutTx, user: UserDoc, total: number): Promise<number> {
+  const debited = await models.User.findOneAndUpdate(
+    { _id: user._id, walletBalance: { $gte: total } },
+    { $inc: { walletBalance: -total, lifetimeSpend: total } },
+    { returnDocument: 'after', session },
+  ).lean();
+  if (!debited) throw new InsufficientFunds('Wallet balance is below the cart total', { cartTotal: total, walletBalance: user.walletBalance });
+  onRollback(() => models.User.updateOne({ _id: user._id }, { $inc: { walletBalance: total, lifetimeSpend: -total } }));
+  return debited.walletBalance;
+}
+
+/** The purchase is the order and the first ledger entry; its rewards start `pending`. */
+export async function recordPurchase(
+  { models, session, onRollback }: CheckoutTx,
+  purchase: { id: Types.ObjectId; user: Types.ObjectId; total: number; lines: PricedLine[]; totalRewardPoints: number },
+) {
+  await models.Ledger.create(
+    [
+      {
+        _id: purchase.id,
+        type: 'purchase',
+        entryKey: `purchase:${purchase.id.toString()}`,
+        user: purchase.user,
+        amount: purchase.total,
+        lines: purchase.lines,
+        rewards: { status: 'pending', totalRewardPoints: purchase.totalRewardPoints, distribution: null, attempts: 0, lastError: null, completedAt: null },
+      },
+    ],
+    { session },
+  );
+  onRollback(() => models.Ledger.deleteOne({ _id: purchase.id }));
+}
+
+/** Only the version that was priced is cleared: an edit in between aborts the whole checkout. */
+export async function clearCart({ models, session }: CheckoutTx, cart: CartDoc) {
+  const cleared = await models.Cart.updateOne({ _id: cart._id, version: cart.version }, { $set: { items: [] }, $inc: { version: 1 } }, { session });
+  if (cleared.modifiedCount !== 1) throw new CartChanged('The cart changed during checkout; nothing was charged');
+}
+
+export async function storeIdempotentResponse({ models, session }: CheckoutTx, id: string, response: unknown) {
+  await models.Idempotency.updateOne({ _id: id }, { $set: { response } }, { session });
+}
