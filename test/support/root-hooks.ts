@@ -13,8 +13,10 @@ let resolved: ResolvedMongo | undefined;
 
 async function resolveOnce(): Promise<{ uri: string; capabilities: ServerCapabilities }> {
   if (testRun.mongo) return testRun.mongo;
-  logger.level = process.env.LOG_LEVEL ?? 'error';
+  // Loud about which server the run uses (and a FerretDB build); quiet for the suites after.
+  logger.level = process.env.LOG_LEVEL ?? 'warn';
   resolved = await resolveMongo({ uri: process.env.MONGODB_URI || undefined, log: logger });
+  logger.level = process.env.LOG_LEVEL ?? 'error';
   const client = await MongoClient.connect(resolved.uri);
   try {
     const capabilities = await detectCapabilities(client.db('admin'));
