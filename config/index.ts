@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Joi from 'joi';
 import { DEFAULTS } from './defaults.js';
 
-import { validateLevelThresholds, type Level } from '../src/rewards/rules.js';
+import { validateLevelThresholds, validateRewardRules, type Level, type RewardRules } from '../src/rewards/rules.js';
 
 export type { Level };
 
@@ -35,7 +35,7 @@ export interface AppConfig {
   admin: { username: string; password: string; generated: boolean };
   token: { secret: string; generated: boolean; ttlSeconds: number };
   queue: QueueConfig;
-  rewards: { rewardBps: number; appRevenueBps: number; treeBps: number; slotBps: number; maxDepth: number };
+  rewards: RewardRules;
   levelThresholds: Record<Level, number>;
 }
 
@@ -105,6 +105,19 @@ function secretSafe(name: string, raw: string | undefined): string | undefined {
   return raw;
 }
 
+const RULE_VARIABLES: Record<keyof RewardRules, string> = {
+  rewardBps: 'REWARD_BPS',
+  appRevenueBps: 'APP_REVENUE_BPS',
+  treeBps: 'TREE_BPS',
+  slotBps: 'SLOT_BPS',
+  maxDepth: 'MAX_UPLINE_DEPTH',
+};
+
+/** The rules' messages name their fields; the operator needs the environment variables. */
+function namingVariables(problem: string): string {
+  return problem.replace(/\b(rewardBps|appRevenueBps|treeBps|slotBps|maxDepth)\b/g, (field) => RULE_VARIABLES[field as keyof RewardRules]);
+}
+
 function parseThresholds(raw: string | undefined): Record<Level, number> {
   const thresholds: Record<Level, number> = { ...DEFAULTS.levelThresholds };
   if (raw) {
@@ -138,17 +151,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const secret = v.TOKEN_SECRET as string | undefined;
   if (isProduction && !secret) throw new ConfigError('TOKEN_SECRET is required when NODE_ENV=production');
 
-  const rewards = {
+  const rewards: RewardRules = {
     rewardBps: v.REWARD_BPS as number,
     appRevenueBps: v.APP_REVENUE_BPS as number,
     treeBps: v.TREE_BPS as number,
     slotBps: v.SLOT_BPS as number,
     maxDepth: v.MAX_UPLINE_DEPTH as number,
   };
-  if (rewards.appRevenueBps + rewards.treeBps > 10_000) {
-    throw new ConfigError('Invalid APP_REVENUE_BPS + TREE_BPS: together they must not exceed 10000 (100%)');
-  }
-  if (rewards.slotBps > rewards.treeBps) throw new ConfigError('Invalid SLOT_BPS: must not exceed TREE_BPS');
+  // Each share is checked on its own above; the rules' validator checks how they combine.
+  const problems = validateRewardRules(rewards);
+  if (problems.length > 0) throw new ConfigError(`Invalid reward settings: ${problems.map(namingVariables).join('; ')}`);
 
   const concurrency = v.JOB_CONCURRENCY as number;
   const config: AppConfig = {

@@ -3,7 +3,7 @@ import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
 import type { TokenService } from '../http/auth.js';
 import { amount, objectId, sku, validate } from '../http/validate.js';
-import { LEVEL_VALUES } from '../infra/database/models.js';
+import { LEVELS } from '../rewards/rules.js';
 import { createUser, creditWallet, getUser, presentUser } from '../accounts/users.js';
 import { presentProduct, upsertProduct } from '../catalog/products.js';
 import { poolTotals } from '../rewards/pools.js';
@@ -12,7 +12,7 @@ const newUserBody = Joi.object({
   name: Joi.string().trim().min(1).max(200).required(),
   email: Joi.string().email({ tlds: false }).max(254).required(),
   referrerId: objectId().allow(null),
-  level: Joi.string().valid(...LEVEL_VALUES).allow(null),
+  level: Joi.string().valid(...LEVELS).allow(null),
   isActive: Joi.boolean().strict(),
   isVerified: Joi.boolean().strict(),
   walletBalance: Joi.number().integer().strict().min(0).max(Number.MAX_SAFE_INTEGER),

@@ -39,14 +39,18 @@ async function editCart(models: Models, userId: string, edit: (items: CartLine[]
 }
 
 export async function viewCart(models: Models, userId: string) {
-  const cart = await loadCart(models, userId);
+  return presentCart(models, await loadCart(models, userId));
+}
+
+/** The cart priced from the catalogue; lines whose product is gone are listed as unavailable. */
+async function presentCart(models: Models, cart: CartDoc) {
   const lines = cart.items.map((l) => ({ sku: l.sku, quantity: l.quantity }));
   let priced: Awaited<ReturnType<typeof priceLines>> | null = null;
   let unavailable: string[] = [];
   try {
     priced = lines.length ? await priceLines(models, lines) : { lines: [], total: 0 };
   } catch (error) {
-    if (error instanceof NotFound) unavailable = ((error.details as { skus: string[] }).skus ?? []) as string[];
+    if (error instanceof NotFound) unavailable = (error.details as { skus?: string[] } | undefined)?.skus ?? [];
     else if (!(error instanceof ValidationFailed)) throw error;
   }
   return { version: cart.version, items: priced ? priced.lines : lines, total: priced ? priced.total : null, unavailable };
@@ -54,7 +58,7 @@ export async function viewCart(models: Models, userId: string) {
 
 export async function addItem(models: Models, userId: string, sku: string, quantity: number) {
   await findActiveProduct(models, sku);
-  await editCart(models, userId, (items) => {
+  const cart = await editCart(models, userId, (items) => {
     const line = items.find((l) => l.sku === sku);
     if (line) {
       if (line.quantity + quantity > MAX_QUANTITY) throw new ValidationFailed(`At most ${MAX_QUANTITY} of one product per cart`);
@@ -64,13 +68,13 @@ export async function addItem(models: Models, userId: string, sku: string, quant
     if (items.length >= MAX_LINES) throw new ValidationFailed(`A cart holds at most ${MAX_LINES} different products`);
     return [...items, { sku, quantity }];
   });
-  return viewCart(models, userId);
+  return presentCart(models, cart);
 }
 
 export async function removeItem(models: Models, userId: string, sku: string) {
-  await editCart(models, userId, (items) => {
+  const cart = await editCart(models, userId, (items) => {
     if (!items.some((l) => l.sku === sku)) throw new NotFound('CART_ITEM', `No ${sku} in the cart`);
     return items.filter((l) => l.sku !== sku);
   });
-  return viewCart(models, userId);
+  return presentCart(models, cart);
 }

@@ -1,35 +1,30 @@
 import winston from 'winston';
 
-const isProduction = process.env.NODE_ENV === 'production';
+const jsonFormat = winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json());
+const readableFormat = winston.format.combine(
+  winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
+  winston.format.errors({ stack: true }),
+  winston.format.printf(({ timestamp, level, message, ...meta }) => {
+    const rest = Object.keys(meta).length ? ' ' + JSON.stringify(meta) : '';
+    return `${String(timestamp)} ${level} ${String(message)}${rest}`;
+  }),
+);
 
 /**
  * The one logger of the process. JSON in production (for log shippers), a readable single line
- * otherwise. The level comes from LOG_LEVEL; config validates it, but the logger must exist before
- * config is read so that config errors can be logged.
+ * otherwise. It must exist before config is read, so that config errors can be logged: until
+ * configureLogger() applies the validated settings it goes by NODE_ENV and LOG_LEVEL as they are.
  */
 export const logger = winston.createLogger({
   level: process.env.LOG_LEVEL ?? 'info',
-  format: isProduction
-    ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
-    : winston.format.combine(
-        winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
-        winston.format.errors({ stack: true }),
-        winston.format.printf(({ timestamp, level, message, ...meta }) => {
-          const rest = Object.keys(meta).length ? ' ' + JSON.stringify(meta) : '';
-          return `${String(timestamp)} ${level} ${String(message)}${rest}`;
-        }),
-      ),
+  format: process.env.NODE_ENV === 'production' ? jsonFormat : readableFormat,
   transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
 });
 
 export type Logger = typeof logger;
 
-/** Applies the validated configuration (config is read after the logger exists). */
+/** Applies the validated configuration. */
 export function configureLogger(level: string, json: boolean): void {
   logger.level = level;
-  if (json !== isProduction) {
-    logger.format = json
-      ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
-      : logger.format;
-  }
+  logger.format = json ? jsonFormat : readableFormat;
 }

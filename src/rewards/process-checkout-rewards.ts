@@ -100,15 +100,16 @@ async function writeLedgerEntries(
     })),
     { ...base, type: 'gifts_pool' as const, entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
   ];
+  const undo = () => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } });
   try {
     await ctx.database.models.Ledger.insertMany(entries, { session, ordered: true });
   } catch (error) {
-    // A duplicate of the first entry: another run got there first and owns the rest.
+    // A duplicate of the first entry: another run got there first and owns the rest (not ours to undo).
     if (!session && isDuplicateKeyError(error)) return false;
-    onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
+    onRollback(undo); // a partial insert of this run's own entries
     throw error;
   }
-  onRollback(() => ctx.database.models.Ledger.deleteMany({ purchase: purchase._id, type: { $ne: 'purchase' } }));
+  onRollback(undo);
   return true;
 }
 

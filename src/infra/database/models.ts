@@ -1,7 +1,5 @@
 import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { LEVELS, type Level } from '../../rewards/rules.js';
-
-export const LEVEL_VALUES: readonly Level[] = LEVELS;
 const int = { type: Number, validate: { validator: Number.isSafeInteger, message: '{PATH} must be an integer' } };
 
 export interface UserDoc {
@@ -92,7 +90,7 @@ const userSchema = new Schema<UserDoc>(
     email: { type: String, required: true, lowercase: true, trim: true },
     referrer: { type: Schema.Types.ObjectId, default: null },
     ancestors: { type: [Schema.Types.ObjectId], default: [] },
-    level: { type: String, enum: [...LEVEL_VALUES, null], default: null },
+    level: { type: String, enum: [...LEVELS, null], default: null },
     isActive: { type: Boolean, default: true },
     isVerified: { type: Boolean, default: true },
     walletBalance: { ...int, default: 0, min: 0 },
