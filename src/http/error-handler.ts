@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from '../infra/logger.js';
-import { DomainError, NotFound } from '../shared/errors.js';
+import { DomainError, NotFound, ServiceUnavailable } from '../shared/errors.js';
 
 interface ErrorBody {
   success: false;
@@ -32,6 +32,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (res.headersSent) return;
     if (error instanceof DomainError) {
+      if (error instanceof ServiceUnavailable) res.set('Retry-After', String(error.retryAfterSeconds));
       res.status(error.status).json(body(error.code, error.message, error.details));
       return;
     }

@@ -63,6 +63,22 @@ export class Conflict extends DomainError {
   readonly code = 'CONFLICT';
 }
 
+/**
+ * Not a client mistake and not a bug: the database is unreachable, or a unit of work could not
+ * finish within its time budget. Answered `503` with `Retry-After`; nothing was changed.
+ */
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
+  readonly code = 'SERVICE_UNAVAILABLE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 1,
+    details?: unknown,
+  ) {
+    super(message, details);
+  }
+}
+
 /** Not a client mistake: the job cannot proceed with this data (e.g. purchase vanished). */
 export class UnrecoverableJobError extends Error {
   override name = 'UnrecoverableJobError';
