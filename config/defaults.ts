@@ -8,6 +8,13 @@ export const DEFAULTS = {
   logLevel: 'info',
   bodyLimitBytes: 16 * 1024,
   tokenTtlSeconds: 24 * 60 * 60,
+  /**
+   * How long a unit of work (checkout, a rewards run) may take, retries included, before it is
+   * abandoned uncommitted. A rewards run also stays below a third of its job's lock lifetime.
+   */
+  transactionBudgetMs: 5_000,
+  /** An Idempotency-Key replays its checkout for this long. */
+  idempotencyKeyRetentionMs: 24 * 60 * 60_000,
 
   queue: {
     /** Jobs of `process-checkout-rewards` one worker runs at once. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Joi from 'joi';
 import { DEFAULTS } from './defaults.js';
 
+import { parseFailpoints } from '../src/infra/failpoints.js';
 import { validateLevelThresholds, validateRewardRules, type Level, type RewardRules } from '../src/rewards/rules.js';
 
 export type { Level };
@@ -32,6 +33,12 @@ export interface AppConfig {
   logLevel: string;
   bodyLimitBytes: number;
   runWorker: boolean;
+  /** A unit of work (checkout, a rewards run) that can't commit within this is abandoned: 503 / retry. */
+  transactionBudgetMs: number;
+  /** Idempotency keys are kept this long, then removed by a maintenance job. */
+  idempotencyKeyRetentionMs: number;
+  /** Fault-test pauses by name (src/infra/failpoints.ts); empty outside fault tests, refused in production. */
+  failpoints: ReadonlyMap<string, number>;
   admin: { username: string; password: string; generated: boolean };
   token: { secret: string; generated: boolean; ttlSeconds: number };
   queue: QueueConfig;
@@ -63,6 +70,9 @@ const VARIABLES = {
   ADMIN_PASSWORD: Joi.string().min(8).max(256),
   TOKEN_SECRET: Joi.string().min(32).message('must be at least 32 characters'),
   TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(DEFAULTS.tokenTtlSeconds),
+  TRANSACTION_BUDGET_MS: int(50, 600_000).default(DEFAULTS.transactionBudgetMs),
+  IDEMPOTENCY_KEY_RETENTION_MS: int(60_000).default(DEFAULTS.idempotencyKeyRetentionMs),
+  FAILPOINTS: Joi.string().max(1000),
   JOB_CONCURRENCY: int(1, 1000).default(DEFAULTS.queue.concurrency),
   JOB_LOCK_LIFETIME_MS: int(1000).default(DEFAULTS.queue.lockLifetimeMs),
   JOB_LOCK_LIMIT: int(1, 10_000),
@@ -162,6 +172,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const problems = validateRewardRules(rewards);
   if (problems.length > 0) throw new ConfigError(`Invalid reward settings: ${problems.map(namingVariables).join('; ')}`);
 
+  const failpoints = v.FAILPOINTS ? parseFailpoints(v.FAILPOINTS as string) : new Map<string, number>();
+  if (typeof failpoints === 'string') throw new ConfigError(`Invalid FAILPOINTS: ${failpoints}`);
+  if (isProduction && failpoints.size > 0) throw new ConfigError('FAILPOINTS is for fault tests and is refused when NODE_ENV=production');
+
   const concurrency = v.JOB_CONCURRENCY as number;
   const config: AppConfig = {
     nodeEnv,
@@ -172,6 +186,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: v.LOG_LEVEL as string,
     bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
     runWorker: v.RUN_WORKER as boolean,
+    transactionBudgetMs: v.TRANSACTION_BUDGET_MS as number,
+    idempotencyKeyRetentionMs: v.IDEMPOTENCY_KEY_RETENTION_MS as number,
+    failpoints,
     admin: {
       username: username ?? 'admin',
       password: password ?? randomBytes(12).toString('base64url'),

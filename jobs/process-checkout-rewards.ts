@@ -2,7 +2,9 @@ import Joi from 'joi';
 import { exponential, type Agenda, type Job } from 'agenda';
 import type { AppContext } from '../src/shared/context.js';
 import { JOB_NAMES } from '../src/infra/queue/agenda.js';
-import { processCheckoutRewards, recordRewardsFailure, startRewardsAttempt } from '../src/rewards/process-checkout-rewards.js';
+import { processCheckoutRewards } from '../src/rewards/process-checkout-rewards.js';
+import { recordRewardsFailure, startRewardsAttempt } from '../src/rewards/attempts.js';
+import { UnrecoverableJobError } from '../src/shared/errors.js';
 
 export interface ProcessCheckoutRewardsData {
   transactionId: string;
@@ -15,27 +17,38 @@ export type RewardsUseCase = typeof processCheckoutRewards;
 /**
  * `process-checkout-rewards`: parses its data and calls the use case. Retries use Agenda's
  * built-in exponential backoff; a throw is what fails a job (job.fail() would count as success).
+ * An error that can't succeed on retry (UnrecoverableJobError: bad data, no such purchase) fails
+ * the job at once. A run's unit of work is bounded well below the lock lifetime, so a run can't
+ * outlive its lock and meet a second runner of the same job.
  */
 export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, useCase: RewardsUseCase = processCheckoutRewards): void {
   const q = ctx.config.queue;
+  const budgetMs = Math.min(ctx.config.transactionBudgetMs, Math.floor(q.lockLifetimeMs / 3));
+  const retryDelay = exponential({
+    delay: q.backoffDelayMs,
+    factor: q.backoffFactor,
+    maxDelay: q.backoffMaxDelayMs,
+    jitter: q.backoffJitter,
+    maxRetries: q.maxAttempts - 1,
+  });
   agenda.define(
     JOB_NAMES.processCheckoutRewards,
     async (job: Job<ProcessCheckoutRewardsData>) => {
       const started = process.hrtime.bigint();
       const attempt = (job.attrs.failCount ?? 0) + 1;
-      const lastAttempt = attempt >= q.maxAttempts;
       const jobId = job.attrs._id?.toString();
       const { value, error } = dataSchema.validate(job.attrs.data);
-      if (error) throw new Error(`Invalid job data: ${error.message}`);
+      if (error) throw new UnrecoverableJobError(`Invalid job data: ${error.message}`);
       const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
       try {
         const outcome = (await startRewardsAttempt(ctx, value.transactionId))
-          ? await useCase(ctx, value.transactionId)
+          ? await useCase(ctx, value.transactionId, { budgetMs })
           : ({ status: 'already-completed' } as const);
         ctx.metrics.jobRuns.observe({ job: JOB_NAMES.processCheckoutRewards, outcome: outcome.status }, elapsed() / 1000);
         ctx.log.info('job run', { job: JOB_NAMES.processCheckoutRewards, jobId, transactionId: value.transactionId, attempt, outcome: outcome.status, durationMs: Math.round(elapsed()) });
       } catch (err) {
         const e = err as Error;
+        const lastAttempt = attempt >= q.maxAttempts || e instanceof UnrecoverableJobError;
         ctx.metrics.jobRuns.observe({ job: JOB_NAMES.processCheckoutRewards, outcome: 'failed' }, elapsed() / 1000);
         ctx.log.warn('job run', { job: JOB_NAMES.processCheckoutRewards, jobId, transactionId: value.transactionId, attempt, outcome: lastAttempt ? 'failed' : 'will retry', error: e.message, durationMs: Math.round(elapsed()) });
         await recordRewardsFailure(ctx, value.transactionId, e, lastAttempt).catch((recordError: Error) =>
@@ -48,13 +61,7 @@ export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, us
       concurrency: q.concurrency,
       lockLimit: q.lockLimit,
       lockLifetime: q.lockLifetimeMs,
-      backoff: exponential({
-        delay: q.backoffDelayMs,
-        factor: q.backoffFactor,
-        maxDelay: q.backoffMaxDelayMs,
-        jitter: q.backoffJitter,
-        maxRetries: q.maxAttempts - 1,
-      }),
+      backoff: (context) => (context.error instanceof UnrecoverableJobError ? null : retryDelay(context)),
     },
   );
 }

@@ -4,11 +4,13 @@ import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
 import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
-import type { ServerCapabilities } from './infra/database/capabilities.js';
-import { openDatabase } from './infra/database/connection.js';
+import { DatabaseUnavailable, openDatabase } from './infra/database/connection.js';
+import { Failpoints } from './infra/failpoints.js';
 import type { Logger } from './infra/logger.js';
 import { createMetrics } from './infra/metrics.js';
-import { agendaName, createAgenda, JOBS_COLLECTION } from './infra/queue/agenda.js';
+import { agendaName, createAgenda } from './infra/queue/agenda.js';
+import { ensureQueueIndexes } from './infra/queue/ensure-queue-indexes.js';
+import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';
@@ -40,13 +42,20 @@ export interface System {
  * (a clear error if MongoDB is unreachable), then builds Agenda on the same connection.
  */
 export async function startSystem(config: AppConfig, log: Logger, options: SystemOptions): Promise<System> {
-  const database = await openDatabase(config, log);
-  config = clampForServer(config, database.capabilities, log);
+  const metrics = createMetrics();
+  const database = await openDatabase(config, log, { onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }) });
+  try {
+    await ensureQueueIndexes(database.db);
+  } catch (error) {
+    await database.close();
+    throw new DatabaseUnavailable(`Cannot create the job queue's indexes: ${(error as Error).message}`);
+  }
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api');
   agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
   await agenda.ready;
 
-  const ctx: AppContext = { config, log, database, agenda, metrics: createMetrics() };
+  const ctx: AppContext = { config, log, database, agenda, metrics, failpoints: new Failpoints(config.failpoints) };
+  if (config.failpoints.size > 0) log.warn('FAILPOINTS set: this process pauses where a fault test asks', { failpoints: [...config.failpoints.keys()] });
   const tokens = new TokenService(config.token.secret, config.token.ttlSeconds);
   if (options.http) registerQueueMetrics(ctx);
 
@@ -87,34 +96,11 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       }
       const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
       if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
-      const released = await releaseLocks(ctx);
-      if (released > 0) log.info('released job locks held by this process', { released });
+      const released = await releaseOwnLocks(database.db, agendaName(agenda));
+      if (released.requeued + released.unlocked > 0) log.info('released job locks held by this process', released);
       await database.close();
       log.info('stopped');
     })());
 
   return { ctx, app, server, tokens, url, stop };
-}
-
-/**
- * FerretDB applies even a single-document update ($inc included) as read-then-write, so two
- * jobs crediting the same referrer at once lose one credit. Outside production (the only place
- * such a server is accepted) run one job at a time per worker there, and say so.
- */
-function clampForServer(config: AppConfig, capabilities: ServerCapabilities, log: Logger): AppConfig {
-  if (capabilities.atomicFindAndModify || config.queue.concurrency === 1) return config;
-  log.warn(`${capabilities.kind} updates are not atomic: job concurrency forced from ${config.queue.concurrency} to 1 in this process`);
-  return Object.freeze({ ...config, queue: { ...config.queue, concurrency: 1 } });
-}
-
-/**
- * Agenda's drain() waits for running jobs but keeps the locks of jobs it had locked and not
- * started; after a timeout, also those of jobs still running. Unlock them all, so another worker
- * takes them at once instead of after the lock lifetime.
- */
-async function releaseLocks(ctx: AppContext): Promise<number> {
-  const result = await ctx.database.db
-    .collection(JOBS_COLLECTION)
-    .updateMany({ lastModifiedBy: agendaName(ctx.agenda), lockedAt: { $ne: null } }, { $unset: { lockedAt: '' } });
-  return result.modifiedCount;
 }

@@ -1,6 +1,6 @@
 import type { Level } from '../../config/index.js';
 import { isDuplicateKeyError, ObjectId, type Models, type UserDoc } from '../infra/database/models.js';
-import { Conflict, NotFound } from '../shared/errors.js';
+import { AmountOutOfRange, Conflict, NotFound } from '../shared/errors.js';
 
 /** Deep enough for any configured depth limit (MAX_UPLINE_DEPTH is at most 1000). */
 const MAX_STORED_ANCESTORS = 1000;
@@ -15,7 +15,8 @@ export interface NewUser {
   walletBalance?: number;
 }
 
-export function presentUser(user: UserDoc) {
+/** `rewardPoints` comes from the ledger (src/rewards/points.ts). */
+export function presentUser(user: UserDoc, rewardPoints: number) {
   return {
     id: user._id.toString(),
     name: user.name,
@@ -25,7 +26,7 @@ export function presentUser(user: UserDoc) {
     isActive: user.isActive,
     isVerified: user.isVerified,
     walletBalance: user.walletBalance,
-    rewardPoints: user.rewardPoints,
+    rewardPoints,
     lifetimeSpend: user.lifetimeSpend,
   };
 }
@@ -68,8 +69,15 @@ export async function getUser(models: Models, userId: string): Promise<UserDoc> 
   return user;
 }
 
+/** Conditional on the balance staying a safe integer: past it, further credits would be lost to rounding. */
 export async function creditWallet(models: Models, userId: string, amount: number): Promise<UserDoc> {
-  const user = await models.User.findOneAndUpdate({ _id: userId }, { $inc: { walletBalance: amount } }, { returnDocument: 'after' }).lean();
-  if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
-  return user;
+  const user = await models.User.findOneAndUpdate(
+    { _id: userId, walletBalance: { $lte: Number.MAX_SAFE_INTEGER - amount } },
+    { $inc: { walletBalance: amount } },
+    { returnDocument: 'after' },
+  ).lean();
+  if (user) return user;
+  const existing = await models.User.findById(userId).lean();
+  if (!existing) throw new NotFound('USER', `User ${userId} does not exist`);
+  throw new AmountOutOfRange(`A credit of ${amount} would take the wallet past ${Number.MAX_SAFE_INTEGER}`, { walletBalance: existing.walletBalance });
 }

@@ -34,7 +34,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
     const body = validate(newUserBody, req.body, 'body');
     const user = await createUser(models, body);
     ctx.log.info('user created', { userId: user._id.toString(), referrerId: body.referrerId ?? null });
-    res.status(201).json({ success: true, data: presentUser(user) });
+    res.status(201).json({ success: true, data: presentUser(user, 0) }); // a new user has no ledger entries yet
   });
 
   router.post('/users/:id/token', async (req, res) => {

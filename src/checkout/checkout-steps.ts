@@ -1,7 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { OnRollback } from '../infra/database/unit-of-work.js';
 import type { CartDoc, Models, PricedLine, UserDoc } from '../infra/database/models.js';
-import { CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
+import { AmountOutOfRange, CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
 
 /** What every step of a checkout runs in: the transaction (if any) and its undo list. */
 export interface CheckoutTx {
@@ -30,10 +30,14 @@ export async function reserveIdempotencyKey(
   onRollback(() => models.Idempotency.deleteOne({ _id: key.id }));
 }
 
-/** The conditional debit: it matches only while the balance covers the total, so it never goes negative. */
+/**
+ * The conditional debit: it matches only while the balance covers the total, so it never goes
+ * negative, and while the lifetime spend stays a safe integer.
+ */
 export async function debitWallet({ models, session, onRollback }: CheckoutTx, user: UserDoc, total: number): Promise<number> {
+  if (user.lifetimeSpend > Number.MAX_SAFE_INTEGER - total) throw new AmountOutOfRange('This purchase would take the lifetime spend past the largest amount the service keeps exactly');
   const debited = await models.User.findOneAndUpdate(
-    { _id: user._id, walletBalance: { $gte: total } },
+    { _id: user._id, walletBalance: { $gte: total }, lifetimeSpend: { $lte: Number.MAX_SAFE_INTEGER - total } },
     { $inc: { walletBalance: -total, lifetimeSpend: total } },
     { returnDocument: 'after', session },
   ).lean();

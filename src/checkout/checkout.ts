@@ -57,7 +57,7 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
 
   let response: CheckoutResponse;
   try {
-    response = await unitOfWork.run(async (session, onRollback) => {
+    response = await unitOfWork.run({ name: 'checkout' }, async (session, onRollback) => {
       const tx: CheckoutTx = { models, session, onRollback };
       const { user, cart } = await loadBuyerAndCart(tx, request.userId, request.cartVersion);
       const { lines, total } = await priceLines(models, cart.items, session);

@@ -19,6 +19,12 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    transactionAttempts: new Counter({
+      name: 'unit_of_work_attempts_total',
+      help: 'Attempts of units of work (transactions, retries included) by unit; attempts above the number of units are conflict retries',
+      labelNames: ['unit'] as const,
+      registers: [registry],
+    }),
     jobRuns: new Histogram({
       name: 'job_run_duration_seconds',
       help: 'Agenda job runs by job name and outcome',

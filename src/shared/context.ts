@@ -1,6 +1,7 @@
 import type { Agenda } from 'agenda';
 import type { AppConfig } from '../../config/index.js';
 import type { Database } from '../infra/database/connection.js';
+import type { Failpoints } from '../infra/failpoints.js';
 import type { Logger } from '../infra/logger.js';
 import type { Metrics } from '../infra/metrics.js';
 
@@ -11,4 +12,5 @@ export interface AppContext {
   database: Database;
   agenda: Agenda;
   metrics: Metrics;
+  failpoints: Failpoints;
 }

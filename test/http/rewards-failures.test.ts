@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { pointsOfUser } from '../../src/rewards/points.js';
 import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import type { RewardsUseCase } from '../../jobs/process-checkout-rewards.js';
 import { Shop, type Customer } from '../support/shop.js';
@@ -57,7 +58,7 @@ describe('rewards job failures, retries and requeue from Agendash', function () 
   }
 
   async function referrerPoints(): Promise<number> {
-    return (await sys.ctx.database.models.User.findById(referrer.id).lean())!.rewardPoints;
+    return pointsOfUser(sys.ctx.database.models, referrer.id);
   }
 
   it('completes on retry after a failure on the first attempt, and pays once', async function () {

@@ -23,7 +23,12 @@ export class DatabaseUnavailable extends Error {
   override name = 'DatabaseUnavailable';
 }
 
-export async function openDatabase(config: AppConfig, log: Logger): Promise<Database> {
+export interface DatabaseOptions {
+  /** Called once per attempt of a unit of work (the transaction-attempts metric). */
+  onUnitOfWorkAttempt?: (unit: string) => void;
+}
+
+export async function openDatabase(config: AppConfig, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
   const mongo = await resolveMongo({ uri: config.mongodbUri, log });
   let connection: Connection;
   try {
@@ -54,6 +59,9 @@ export async function openDatabase(config: AppConfig, log: Logger): Promise<Data
   }
 
   const models = registerModels(connection);
+  // Every collection exists before the first transaction: a sharded cluster refuses to create
+  // one implicitly inside a cross-shard transaction. Then the indexes.
+  await Promise.all(Object.values(models).map((model) => model.createCollection().catch(ignoreExisting)));
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   log.info('database ready', { server: serverName, source: mongo.source, database: config.dbName, transactions: capabilities.transactions });
 
@@ -62,11 +70,18 @@ export async function openDatabase(config: AppConfig, log: Logger): Promise<Data
     db,
     models,
     capabilities,
-    unitOfWork: new UnitOfWork(connection, capabilities),
+    unitOfWork: new UnitOfWork(connection, capabilities, config.transactionBudgetMs, options.onUnitOfWorkAttempt),
     mongo,
     async close() {
       await connection.close();
       await mongo.stop();
     },
   };
+}
+
+/** createCollection on an existing collection: NamespaceExists (48) on MongoDB; FerretDB says so too. */
+function ignoreExisting(error: unknown): void {
+  const e = error as { code?: number; codeName?: string };
+  if (e.code === 48 || e.codeName === 'NamespaceExists') return;
+  throw error;
 }

@@ -13,7 +13,6 @@ export interface UserDoc {
   isActive: boolean;
   isVerified: boolean;
   walletBalance: number;
-  rewardPoints: number;
   lifetimeSpend: number;
   createdAt: Date;
   updatedAt: Date;
@@ -57,6 +56,8 @@ export interface PurchaseRewards {
   attempts: number;
   lastError: string | null;
   completedAt: Date | null;
+  /** When the last run started: the reconciler's clock for a purchase stuck in `processing`. */
+  attemptedAt?: Date | null;
 }
 
 export interface LedgerDoc {
@@ -70,6 +71,8 @@ export interface LedgerDoc {
   /** For reward/app_revenue/gifts_pool: the purchase the entry came from. */
   purchase: Types.ObjectId | null;
   slot: string | null;
+  /** For a reward: the beneficiary's distance from the buyer (1 = direct referrer). */
+  depth?: number | null;
   lines?: PricedLine[];
   rewards?: PurchaseRewards;
   createdAt: Date;
@@ -94,7 +97,6 @@ const userSchema = new Schema<UserDoc>(
     isActive: { type: Boolean, default: true },
     isVerified: { type: Boolean, default: true },
     walletBalance: { ...int, default: 0, min: 0 },
-    rewardPoints: { ...int, default: 0, min: 0 },
     lifetimeSpend: { ...int, default: 0, min: 0 },
   },
   { timestamps: true, versionKey: false },
@@ -130,6 +132,7 @@ const ledgerSchema = new Schema<LedgerDoc>(
     amount: { ...int, required: true, min: 0 },
     purchase: { type: Schema.Types.ObjectId, default: null },
     slot: { type: String, default: null },
+    depth: { type: Number, default: undefined },
     lines: { type: [{ _id: false, sku: String, name: String, unitPrice: Number, quantity: Number, lineTotal: Number }], default: undefined },
     rewards: {
       type: {
@@ -140,6 +143,7 @@ const ledgerSchema = new Schema<LedgerDoc>(
         attempts: Number,
         lastError: String,
         completedAt: Date,
+        attemptedAt: Date,
       },
       default: undefined,
     },
@@ -150,6 +154,8 @@ ledgerSchema.index({ entryKey: 1 }, { unique: true });
 ledgerSchema.index({ purchase: 1 });
 ledgerSchema.index({ type: 1, 'rewards.status': 1, createdAt: 1 });
 ledgerSchema.index({ user: 1, type: 1, createdAt: -1 });
+// A user's points are the sum of their reward entries: summed from the index alone.
+ledgerSchema.index({ user: 1, type: 1, amount: 1 });
 
 const idempotencySchema = new Schema<IdempotencyDoc>(
   {
@@ -161,6 +167,8 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
+// Expired keys are removed by the expire-idempotency-keys job (FerretDB rejects TTL indexes).
+idempotencySchema.index({ createdAt: 1 });
 
 export interface Models {
   User: Model<UserDoc>;

@@ -9,19 +9,22 @@ export const JOBS_COLLECTION = 'agendaJobs';
 
 export const JOB_NAMES = {
   processCheckoutRewards: 'process-checkout-rewards',
-  reconcilePendingRewards: 'reconcile-pending-rewards',
+  reconcileRewards: 'reconcile-rewards',
   purgeFinishedJobs: 'purge-finished-jobs',
+  expireIdempotencyKeys: 'expire-idempotency-keys',
 } as const;
 
 /**
- * The one place Agenda is built. It shares the application's MongoDB connection (the app owns
+ * The one place Agenda is built (after ensureQueueIndexes). It shares the application's MongoDB connection (the app owns
  * it, Agenda never closes it). The name is unique per process: Agenda writes it to
  * `lastModifiedBy` when it locks a job, which is how shutdown finds the locks this process holds.
  */
 export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker'): Agenda {
   const name = `${role}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   return new Agenda({
-    backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION }),
+    // Its indexes are created by ensureQueueIndexes before Agenda is built: the backend's own
+    // createIndex runs in a promise nobody awaits, and a failure there never settles `ready`.
+    backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION, ensureIndex: false }),
     name,
     processEvery: queue.processEveryMs,
     // Rewards jobs plus the two maintenance jobs may run side by side.

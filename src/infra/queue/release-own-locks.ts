@@ -1,0 +1,20 @@
+import type { Db } from 'mongodb';
+import { JOBS_COLLECTION } from './agenda.js';
+
+/**
+ * After a drain, releases every job lock this process (Agenda `name`) still holds, so another
+ * worker takes those jobs at once instead of after the lock lifetime: jobs it had locked ahead
+ * and not started (drain() keeps their locks), and jobs still running when the drain timed out.
+ *
+ * A one-off job that started has `nextRunAt: null` (Agenda clears it when a run starts): without
+ * its lock it would match neither branch of Agenda's lock query and never run again. Those are
+ * made due now. Their handler may still be running here; the process stops right after, and the
+ * rewards job is idempotent, so the next runner pays once.
+ */
+export async function releaseOwnLocks(db: Db, agendaName: string): Promise<{ requeued: number; unlocked: number }> {
+  const jobs = db.collection(JOBS_COLLECTION);
+  const mine = { lastModifiedBy: agendaName, lockedAt: { $ne: null } };
+  const started = await jobs.updateMany({ ...mine, nextRunAt: null }, { $set: { nextRunAt: new Date() }, $unset: { lockedAt: '' } });
+  const lockedAhead = await jobs.updateMany(mine, { $unset: { lockedAt: '' } });
+  return { requeued: started.modifiedCount, unlocked: lockedAhead.modifiedCount };
+}

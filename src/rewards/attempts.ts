@@ -1,0 +1,27 @@
+import type { AppContext } from '../shared/context.js';
+import { UnrecoverableJobError } from '../shared/errors.js';
+
+/**
+ * Marks the start of a job run on the purchase: `processing`, one more attempt, and when (the
+ * reconciler's clock for a purchase stuck in `processing`). Returns false when the purchase is
+ * already completed (nothing to do).
+ */
+export async function startRewardsAttempt(ctx: AppContext, transactionId: string): Promise<boolean> {
+  const { models } = ctx.database;
+  const started = await models.Ledger.updateOne(
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { $set: { 'rewards.status': 'processing', 'rewards.attemptedAt': new Date() }, $inc: { 'rewards.attempts': 1 } },
+  );
+  if (started.modifiedCount === 1) return true;
+  const exists = await models.Ledger.exists({ _id: transactionId, type: 'purchase' });
+  if (!exists) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+  return false;
+}
+
+/** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
+export async function recordRewardsFailure(ctx: AppContext, transactionId: string, error: Error, lastAttempt: boolean): Promise<void> {
+  await ctx.database.models.Ledger.updateOne(
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { $set: { 'rewards.status': lastAttempt ? 'failed' : 'processing', 'rewards.lastError': error.message.slice(0, 1000) } },
+  );
+}

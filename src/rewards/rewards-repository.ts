@@ -1,0 +1,116 @@
+import type { ClientSession, Types } from 'mongoose';
+import { isDuplicateKeyError, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
+import type { Level } from './rules.js';
+import type { Distribution, UplineMember } from './distribution.js';
+
+/**
+ * Where the rewards job touches the database. Every write here is idempotent, so that a re-run
+ * — after a crash at any point, with or without a transaction — finishes what a dead run started
+ * and pays nothing twice: the purchase's distribution is fixed once, ledger entries have unique
+ * keys, the level only goes up, `completed` is set last.
+ */
+export class RewardsRepository {
+  constructor(
+    private readonly models: Models,
+    private readonly session: ClientSession | undefined,
+  ) {}
+
+  private get s() {
+    return this.session ?? null;
+  }
+
+  findPurchase(transactionId: string): Promise<LedgerDoc | null> {
+    return this.models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(this.s).lean<LedgerDoc>();
+  }
+
+  findBuyer(purchase: LedgerDoc): Promise<UserDoc | null> {
+    return this.models.User.findById(purchase.user).session(this.s).lean<UserDoc>();
+  }
+
+  /** The buyer's upline, nearest first, as stored; an ancestor deleted since is not part of the walk. */
+  async upline(buyer: UserDoc, maxDepth: number): Promise<UplineMember[]> {
+    const ids = buyer.ancestors.slice(0, maxDepth);
+    const found = await this.models.User.find({ _id: { $in: ids } }, { level: 1, isActive: 1, isVerified: 1 }).session(this.s).lean();
+    const byId = new Map(found.map((a) => [a._id.toString(), a]));
+    return ids.flatMap((id) => {
+      const a = byId.get(id.toString());
+      return a ? [{ userId: a._id.toString(), level: a.level, isActive: a.isActive, isVerified: a.isVerified }] : [];
+    });
+  }
+
+  /**
+   * Without a transaction, the distribution is stored before anything is paid, and whatever is
+   * stored is what every run pays: a re-run after a crash pays the same entries even if the tree
+   * changed in between. Returns the distribution to pay.
+   */
+  async fixDistribution(purchaseId: Types.ObjectId, computed: Distribution): Promise<Distribution> {
+    const fixed = await this.models.Ledger.findOneAndUpdate(
+      { _id: purchaseId, 'rewards.distribution': null },
+      { $set: { 'rewards.distribution': computed, 'rewards.totalRewardPoints': computed.totalRewardPoints } },
+      { returnDocument: 'after' },
+    ).lean<LedgerDoc>();
+    if (fixed) return computed;
+    const stored = await this.models.Ledger.findById(purchaseId).lean<LedgerDoc>();
+    return stored!.rewards!.distribution as Distribution;
+  }
+
+  /**
+   * One entry per payout plus the two system shares, each under a unique key. Without a
+   * transaction a re-run meets the entries a dead run wrote: those duplicates are skipped, the
+   * missing ones written. In a transaction no entry of this purchase can exist yet.
+   */
+  async writeLedgerEntries(purchaseId: Types.ObjectId, distribution: Distribution): Promise<void> {
+    const pid = purchaseId.toString();
+    const base = { purchase: purchaseId };
+    const entries = [
+      { ...base, type: 'app_revenue' as const, entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
+      ...distribution.payouts.map((p) => ({
+        ...base,
+        type: 'reward' as const,
+        entryKey: `reward:${pid}:${p.userId}:${p.slot}`,
+        user: p.userId,
+        amount: p.amount,
+        slot: p.slot,
+        depth: p.depth,
+      })),
+      { ...base, type: 'gifts_pool' as const, entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
+    ];
+    try {
+      await this.models.Ledger.insertMany(entries, { session: this.session, ordered: false });
+    } catch (error) {
+      if (this.session || !onlyDuplicates(error)) throw error;
+    }
+  }
+
+  /** Conditional on the level read, so a concurrent upgrade is never undone; levels only go up. */
+  async upgradeLevel(buyer: UserDoc, level: Level | null): Promise<void> {
+    if (level === buyer.level) return;
+    await this.models.User.updateOne({ _id: buyer._id, level: buyer.level }, { $set: { level } }, { session: this.session });
+  }
+
+  /** Last, so that `completed` means every entry above is written. Returns whether this run set it. */
+  async markCompleted(purchaseId: Types.ObjectId, distribution: Distribution): Promise<boolean> {
+    const result = await this.models.Ledger.updateOne(
+      { _id: purchaseId, 'rewards.status': { $ne: 'completed' } },
+      {
+        $set: {
+          'rewards.status': 'completed',
+          'rewards.totalRewardPoints': distribution.totalRewardPoints,
+          'rewards.distribution': distribution,
+          'rewards.lastError': null,
+          'rewards.completedAt': new Date(),
+        },
+      },
+      { session: this.session },
+    );
+    return result.modifiedCount === 1;
+  }
+}
+
+/** A bulk insert whose every failure is a duplicate key: the entries exist already. */
+function onlyDuplicates(error: unknown): boolean {
+  const raw = (error as { writeErrors?: unknown }).writeErrors;
+  if (raw === undefined) return isDuplicateKeyError(error);
+  const list = Array.isArray(raw) ? raw : [raw];
+  return list.length > 0 && list.every(isDuplicateKeyError);
+}
