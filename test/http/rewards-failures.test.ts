@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ObjectId } from 'mongodb';
 import { pointsOfUser } from '../../src/rewards/points.js';
 import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import type { RewardsUseCase } from '../../jobs/process-checkout-rewards.js';
@@ -140,5 +141,51 @@ describe('rewards job failures, retries and requeue from Agendash', function () 
     expect(wrong.status).to.equal(401);
     const requeue = await sys.http.post('/admin/jobs/api/jobs/requeue').send({ jobIds: [] });
     expect(requeue.status).to.equal(401);
+  });
+
+  describe('errors that cannot succeed on retry fail the job at once', function () {
+    const jobs = () => sys.ctx.database.db.collection('agendaJobs');
+
+    async function failedJob(data: Record<string, unknown>) {
+      const job = await sys.ctx.agenda.now('process-checkout-rewards', data);
+      const id = new ObjectId(String(job.attrs._id));
+      const failed = await waitFor(async () => {
+        const doc = await jobs().findOne({ _id: id });
+        return doc?.failedAt ? doc : undefined;
+      });
+      // Three backoff delays (100, 200, 400 ms) later, a retried job would have run again.
+      await new Promise((r) => setTimeout(r, 900));
+      const later = await jobs().findOne({ _id: id });
+      return { failed, later: later! };
+    }
+
+    it('a job for a purchase that does not exist: one run, failed in Agendash with the reason, no retry', async function () {
+      const missing = '0123456789abcdef01234567';
+      const { failed, later } = await failedJob({ transactionId: missing });
+      expect(failed.failReason).to.match(/Purchase 0123456789abcdef01234567 does not exist/);
+      expect(later.failCount).to.equal(1);
+      expect(later.nextRunAt ?? null, 'no retry scheduled').to.equal(null);
+    });
+
+    it('a job with invalid data: one run, failed with the reason, no retry', async function () {
+      const { failed, later } = await failedJob({ transactionId: 'not-an-id', extra: 1 });
+      expect(failed.failReason).to.match(/Invalid job data/);
+      expect(later.failCount).to.equal(1);
+      expect(later.nextRunAt ?? null).to.equal(null);
+    });
+
+    it("a purchase whose buyer vanished says `failed` with the reason after its first attempt", async function () {
+      const { buyer, transactionId } = await buy();
+      await purchaseWhen(buyer, transactionId, 'completed');
+      // The same purchase, not yet paid, whose buyer is gone: a state no retry can mend.
+      await sys.ctx.database.models.Ledger.updateOne({ _id: transactionId }, { $set: { 'rewards.status': 'pending', 'rewards.attempts': 0, 'rewards.distribution': null } });
+      await sys.ctx.database.models.Ledger.deleteMany({ purchase: transactionId });
+      await sys.ctx.database.models.User.deleteOne({ _id: buyer.id });
+      const { later } = await failedJob({ transactionId });
+      expect(later.failCount).to.equal(1);
+      const purchase = await sys.ctx.database.models.Ledger.findById(transactionId).lean();
+      expect(purchase!.rewards).to.deep.include({ status: 'failed', attempts: 1 });
+      expect(purchase!.rewards!.lastError).to.match(/Buyer .* does not exist/);
+    });
   });
 });
