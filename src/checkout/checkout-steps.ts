@@ -69,9 +69,11 @@ export async function recordPurchase(
 }
 
 /** Only the version that was priced is cleared: an edit in between aborts the whole checkout. */
-export async function clearCart({ models, session }: CheckoutTx, cart: CartDoc) {
+export async function clearCart({ models, session, onRollback }: CheckoutTx, cart: CartDoc) {
   const cleared = await models.Cart.updateOne({ _id: cart._id, version: cart.version }, { $set: { items: [] }, $inc: { version: 1 } }, { session });
   if (cleared.modifiedCount !== 1) throw new CartChanged('The cart changed during checkout; nothing was charged');
+  // Puts back exactly the cart that was priced, unless the customer edited it since.
+  onRollback(() => models.Cart.updateOne({ _id: cart._id, version: cart.version + 1 }, { $set: { items: cart.items, version: cart.version } }));
 }
 
 export async function storeIdempotentResponse({ models, session }: CheckoutTx, id: string, response: unknown) {

@@ -1,0 +1,75 @@
+import { spawnSync } from 'node:child_process';
+import { expect } from 'chai';
+import { MongoClient } from 'mongodb';
+import { loadConfig } from '../../config/index.js';
+import { expireIdempotencyKeys } from '../../src/checkout/expire-idempotency-keys.js';
+import { Shop } from '../support/shop.js';
+import { startTestSystem } from '../support/system.js';
+import { testMongo } from '../support/test-run.js';
+
+/** Start-up: the queue's indexes and every collection are made before any work, with errors reported. */
+describe('starting on a database', function () {
+  it('a worker whose job-queue index cannot be created exits 1 with one clear line, not an unhandled rejection', async function () {
+    this.timeout(60_000);
+    const { uri } = await testMongo();
+    const dbName = `test_badindex_${Date.now()}`;
+    const client = await MongoClient.connect(uri);
+    try {
+      // An index already there under Agenda's name with other keys: createIndex must fail.
+      await client.db(dbName).collection('agendaJobs').createIndex({ lastRunAt: 1 }, { name: 'findAndLockNextJobIndex' });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+        env: { PATH: process.env.PATH, MONGODB_URI: uri, MONGODB_DB: dbName, NODE_ENV: 'test' },
+        encoding: 'utf8',
+        timeout: 50_000,
+      });
+      const output = run.stdout + run.stderr;
+      expect(run.status, output).to.equal(1);
+      expect(output).to.match(/cannot start: Cannot create the job queue's indexes: /);
+      expect(output).to.not.match(/UnhandledPromiseRejection|at .*node_modules/);
+    } finally {
+      await client.db(dbName).dropDatabase();
+      await client.close();
+    }
+  });
+
+  it('creates every collection before the first request (none is created inside a transaction)', async function () {
+    const sys = await startTestSystem();
+    try {
+      const names = (await sys.ctx.database.db.listCollections().toArray()).map((c) => c.name);
+      expect(names).to.include.members(['users', 'products', 'carts', 'transactions', 'idempotency_keys', 'agendaJobs']);
+    } finally {
+      await sys.shutdown();
+    }
+  });
+});
+
+describe('idempotency keys expire', function () {
+  it('are kept 24 hours by default (IDEMPOTENCY_KEY_RETENTION_MS)', function () {
+    expect(loadConfig({}).idempotencyKeyRetentionMs).to.equal(24 * 60 * 60_000);
+    expect(loadConfig({ IDEMPOTENCY_KEY_RETENTION_MS: '3600000' }).idempotencyKeyRetentionMs).to.equal(3_600_000);
+    expect(() => loadConfig({ IDEMPOTENCY_KEY_RETENTION_MS: '5' })).to.throw(/IDEMPOTENCY_KEY_RETENTION_MS/);
+  });
+
+  it('older keys are removed, a recent one still replays its checkout', async function () {
+    const sys = await startTestSystem();
+    try {
+      const shop = new Shop(sys);
+      await shop.product('IDEM-EXP', 100);
+      const { Idempotency } = sys.ctx.database.models;
+      const buyer = await shop.customer({ walletBalance: 1000 });
+      for (const key of ['old-key', 'new-key']) {
+        await shop.addToCart(buyer, 'IDEM-EXP', 1);
+        expect((await shop.checkout(buyer, key)).status).to.equal(200);
+      }
+      // Through the driver: mongoose keeps createdAt immutable.
+      await sys.ctx.database.db.collection<{ _id: string }>('idempotency_keys').updateOne({ _id: `${buyer.id}:old-key` }, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
+      expect(await expireIdempotencyKeys(sys.ctx.database.models, new Date(Date.now() - sys.ctx.config.idempotencyKeyRetentionMs))).to.equal(1);
+      expect(await Idempotency.exists({ _id: `${buyer.id}:old-key` })).to.equal(null);
+      const replay = await shop.checkout(buyer, 'new-key');
+      expect(replay.status).to.equal(200);
+      expect((await sys.ctx.database.models.Ledger.countDocuments({ type: 'purchase', user: buyer.id }))).to.equal(2);
+    } finally {
+      await sys.shutdown();
+    }
+  });
+});
