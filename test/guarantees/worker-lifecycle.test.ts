@@ -172,6 +172,7 @@ describe('worker guarantees', function () {
   it('many jobs crediting the same referrer at once lose no point', async function () {
     const ids = await buy(30);
     const pointsBefore = await referrerPoints();
+    const referrerDoc = await api.ctx.database.models.User.findById(referrer.id).lean();
     const [w1, w2] = await Promise.all([worker({ JOB_CONCURRENCY: '8' }), worker({ JOB_CONCURRENCY: '8' })]);
     try {
       await allCompleted(ids);
@@ -179,6 +180,32 @@ describe('worker guarantees', function () {
       await Promise.all([w1.stop(), w2.stop()]);
     }
     expect(await referrerPoints()).to.equal(pointsBefore + 5 * ids.length);
+    expect(await api.ctx.database.models.User.findById(referrer.id).lean(), 'no rewards run wrote the referrer').to.deep.equal(referrerDoc);
+  });
+
+  it('rewards under one hot referrer, and that referrer\'s own checkouts meanwhile, commit without a conflict retry', async function () {
+    // Before, every run credited the referrer's document inside its transaction: concurrent runs
+    // conflicted on it and retried, and so did the referrer's checkouts (wallet and points shared it).
+    await requireCapability(this, 'transactions');
+    const ids = await buy(20);
+    await api.ctx.database.models.User.updateOne({ _id: referrer.id }, { $set: { walletBalance: 100_000 } });
+    const w = await worker({ JOB_CONCURRENCY: '10' });
+    const attempts = async (unit: string) => (await w.ctx.metrics.transactionAttempts.get()).values.find((v) => v.labels.unit === unit)?.value ?? 0;
+    try {
+      const checkouts = Array.from({ length: 5 }, async () => {
+        await shop.addToCart(referrer, 'ITEM', 1);
+        return shop.checkout(referrer);
+      });
+      const own: string[] = [];
+      for (const res of await Promise.all(checkouts)) {
+        expect([200, 409]).to.include(res.status); // 409: a concurrent edit of the same cart
+        if (res.status === 200) own.push(res.body.data.transactionId);
+      }
+      await allCompleted([...ids, ...own]);
+      expect(await attempts('rewards'), 'one attempt per purchase paid').to.equal(ids.length + own.length);
+    } finally {
+      await w.stop();
+    }
   });
 
   it('two runs of the same purchase at the same moment pay once', async function () {
