@@ -54,6 +54,11 @@ export class WorkerProcess {
     }
   }
 
+  /** How many times `text` appears in the output so far. */
+  count(text: string): number {
+    return this.output.split(text).length - 1;
+  }
+
   async kill(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     await this.exited;

@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import type { LedgerType } from '../../src/infra/database/models.js';
+import { computeDistribution, type UplineMember } from '../../src/rewards/distribution.js';
+import { pointsOf } from '../../src/rewards/points.js';
+import { LEVELS } from '../../src/rewards/rules.js';
+import { Shop, type Customer } from '../support/shop.js';
+import { startTestSystem, type TestSystem } from '../support/system.js';
+import { waitFor } from '../support/wait.js';
+import { WorkerProcess } from '../support/worker-process.js';
+
+const JOB = 'process-checkout-rewards';
+const BETWEEN_WRITES = 'failpoint rewards.afterLedgerEntries';
+
+/** Figures of a run; long form: CHAOS_PURCHASES=300 CHAOS_KILLS=60 npm run test:chaos */
+const PURCHASES = Number(process.env.CHAOS_PURCHASES ?? 40);
+const KILLS = Number(process.env.CHAOS_KILLS ?? 8);
+const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
+const LOCK_LIFETIME_MS = 3000;
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed with CHAOS_SEED. */
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * SPEC §10 under attack: purchases over a referral tree while real worker processes are SIGKILLed
+ * at random moments and exactly between a run's writes (a failpoint widens that window), then
+ * restarted. At the end every purchase is completed, every user's points and both pools equal a
+ * recomputation from the tree (SPEC §5), no entry exists twice, and nothing is left locked.
+ */
+describe('chaos: worker processes killed while rewards are paid', function () {
+  this.timeout(Math.max(120_000, PURCHASES * 2_000));
+  const random = prng(SEED);
+  let api: TestSystem;
+  let shop: Shop;
+  const referrers: Customer[] = [];
+
+  before(async function () {
+    api = await startTestSystem({ worker: false });
+    shop = new Shop(api);
+    for (const price of [100, 250, 999, 1000, 4321]) await shop.product(`CHAOS-${price}`, price);
+    // A tree of 14 referrers: random levels (some none, duplicates and J), a few inactive or unverified.
+    for (let i = 0; i < 14; i++) {
+      const parent = i === 0 ? null : referrers[Math.floor(random() * i)]!;
+      const level = random() < 0.15 ? null : LEVELS[Math.floor(random() * LEVELS.length)]!;
+      referrers.push(await shop.customer({ referrerId: parent?.id ?? null, level, isActive: random() > 0.1, isVerified: random() > 0.1 }));
+    }
+  });
+  after(async function () {
+    await WorkerProcess.killAll();
+    await api?.shutdown();
+  });
+
+  it(`pays every purchase exactly once through ${KILLS} worker kills (seed printed)`, async function () {
+    console.log(`      chaos seed ${SEED}: ${PURCHASES} purchases, ${KILLS} kills`);
+    const env = { FAILPOINTS: 'rewards.afterLedgerEntries=400', JOB_LOCK_LIFETIME_MS: String(LOCK_LIFETIME_MS), JOB_CONCURRENCY: '4' };
+    const workers = await Promise.all([WorkerProcess.start(api.dbName, env), WorkerProcess.start(api.dbName, env)]);
+    const ids: string[] = [];
+    const buying = (async () => {
+      for (let i = 0; i < PURCHASES; i++) {
+        const price = [100, 250, 999, 1000, 4321][Math.floor(random() * 5)]!;
+        const buyer = await shop.customer({ walletBalance: 20_000, referrerId: referrers[Math.floor(random() * referrers.length)]!.id });
+        await shop.addToCart(buyer, `CHAOS-${price}`, 1 + Math.floor(random() * 3));
+        const res = await shop.checkout(buyer);
+        expect(res.status, JSON.stringify(res.body)).to.equal(200);
+        ids.push(res.body.data.transactionId);
+      }
+    })();
+
+    let betweenWrites = 0;
+    let lastKillAt = Date.now();
+    for (let kill = 0; kill < KILLS; kill++) {
+      await new Promise((r) => setTimeout(r, 300 + random() * 1200));
+      const slot = Math.floor(random() * workers.length);
+      const victim = workers[slot]!;
+      if (random() < 0.5) {
+        // Exactly between the writes of a run: wait (bounded) for the next one to reach the failpoint.
+        const seen = victim.count(BETWEEN_WRITES);
+        const reached = await waitFor(async () => (victim.count(BETWEEN_WRITES) > seen ? true : undefined), 4_000, 10).catch(() => false);
+        if (reached) betweenWrites++;
+      }
+      await victim.kill();
+      lastKillAt = Date.now();
+      workers[slot] = await WorkerProcess.start(api.dbName, env);
+    }
+    await buying;
+
+    const { Ledger } = api.ctx.database.models;
+    await waitFor(async () => ((await Ledger.countDocuments({ _id: { $in: ids }, 'rewards.status': 'completed' })) === ids.length ? true : undefined), 90_000, 200);
+    const recoveryMs = Date.now() - lastKillAt;
+    // A killed worker's locks (on jobs it had finished but not yet saved, or locked ahead) stay
+    // until they expire; then a live worker takes each job again, finds it paid, and unlocks it.
+    const locked = () => api.ctx.database.db.collection('agendaJobs').countDocuments({ name: JOB, lockedAt: { $ne: null } });
+    await waitFor(async () => ((await locked()) === 0 ? true : undefined), LOCK_LIFETIME_MS + 10_000, 200);
+    for (const w of workers) expect(await w.stop(), w.output).to.equal(0);
+
+    // The recomputation: SPEC §5 over each buyer's upline as it stands (the tree did not change).
+    const expected = new Map<string, number>();
+    let appRevenue = 0;
+    let giftsPool = 0;
+    let rewardEntries = 0;
+    const purchases = await Ledger.find({ _id: { $in: ids } }).lean();
+    for (const purchase of purchases) {
+      const buyer = (await api.ctx.database.models.User.findById(purchase.user).lean())!;
+      const ancestors = await api.ctx.database.models.User.find({ _id: { $in: buyer.ancestors } }).lean();
+      const byId = new Map(ancestors.map((a) => [a._id.toString(), a]));
+      const upline: UplineMember[] = buyer.ancestors.map((id) => byId.get(id.toString())!).map((a) => ({ userId: a._id.toString(), level: a.level, isActive: a.isActive, isVerified: a.isVerified }));
+      const d = computeDistribution({ cartTotal: purchase.amount, buyerId: buyer._id.toString(), upline, rules: api.ctx.config.rewards });
+      appRevenue += d.appRevenue;
+      giftsPool += d.giftsPool;
+      rewardEntries += d.payouts.length;
+      for (const p of d.payouts) expected.set(p.userId, (expected.get(p.userId) ?? 0) + p.amount);
+    }
+    const actual = await pointsOf(api.ctx.database.models, referrers.map((r) => r.id));
+    let lost = 0;
+    let doublePaid = 0;
+    for (const r of referrers) {
+      const diff = (actual.get(r.id) ?? 0) - (expected.get(r.id) ?? 0);
+      if (diff < 0) lost -= diff;
+      else doublePaid += diff;
+    }
+    const sum = async (type: LedgerType) =>
+      (await Ledger.find({ purchase: { $in: ids }, type }).lean()).reduce((total, e) => total + e.amount, 0);
+    console.log(
+      `      ${KILLS} kills (${betweenWrites} between a run's writes), ${ids.length} purchases: ${lost} points lost, ${doublePaid} paid twice; ` +
+        `all completed ${recoveryMs} ms after the last kill (lock lifetime ${LOCK_LIFETIME_MS} ms, poll 100 ms)`,
+    );
+
+    expect(lost, 'points lost').to.equal(0);
+    expect(doublePaid, 'points paid twice').to.equal(0);
+    expect(await sum('app_revenue')).to.equal(appRevenue);
+    expect(await sum('gifts_pool')).to.equal(giftsPool);
+    expect(await Ledger.countDocuments({ purchase: { $in: ids }, type: 'reward' }), 'no reward entry twice').to.equal(rewardEntries);
+    expect(await Ledger.countDocuments({ purchase: { $in: ids }, type: { $in: ['app_revenue', 'gifts_pool'] } })).to.equal(2 * ids.length);
+    expect(await locked(), 'nothing left locked after the graceful stops').to.equal(0);
+    expect(betweenWrites, 'some kills landed between a run\'s writes').to.be.greaterThan(0);
+  });
+});
