@@ -1,10 +1,11 @@
 import Joi from 'joi';
-import { exponential, type Agenda, type Job } from 'agenda';
+import type { Agenda, Job } from 'agenda';
 import type { AppContext } from '../src/shared/context.js';
 import { JOB_NAMES } from '../src/infra/queue/agenda.js';
 import { processCheckoutRewards } from '../src/rewards/process-checkout-rewards.js';
 import { recordRewardsFailure, startRewardsAttempt } from '../src/rewards/attempts.js';
 import { UnrecoverableJobError } from '../src/shared/errors.js';
+import { jobRetryPolicy } from './retry-policy.js';
 
 export interface ProcessCheckoutRewardsData {
   transactionId: string;
@@ -17,20 +18,11 @@ export type RewardsUseCase = typeof processCheckoutRewards;
 /**
  * `process-checkout-rewards`: parses its data and calls the use case. Retries use Agenda's
  * built-in exponential backoff; a throw is what fails a job (job.fail() would count as success).
- * An error that can't succeed on retry (UnrecoverableJobError: bad data, no such purchase) fails
- * the job at once. A run's unit of work is bounded well below the lock lifetime, so a run can't
- * outlive its lock and meet a second runner of the same job.
+ * An error that can't succeed on retry fails the job at once (see jobRetryPolicy).
  */
 export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, useCase: RewardsUseCase = processCheckoutRewards): void {
   const q = ctx.config.queue;
-  const budgetMs = Math.min(ctx.config.transactionBudgetMs, Math.floor(q.lockLifetimeMs / 3));
-  const retryDelay = exponential({
-    delay: q.backoffDelayMs,
-    factor: q.backoffFactor,
-    maxDelay: q.backoffMaxDelayMs,
-    jitter: q.backoffJitter,
-    maxRetries: q.maxAttempts - 1,
-  });
+  const { budgetMs, options } = jobRetryPolicy(ctx);
   agenda.define(
     JOB_NAMES.processCheckoutRewards,
     async (job: Job<ProcessCheckoutRewardsData>) => {
@@ -43,7 +35,7 @@ export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, us
       try {
         const outcome = (await startRewardsAttempt(ctx, value.transactionId))
           ? await useCase(ctx, value.transactionId, { budgetMs })
-          : ({ status: 'already-completed' } as const);
+          : ({ status: 'already-settled' } as const);
         ctx.metrics.jobRuns.observe({ job: JOB_NAMES.processCheckoutRewards, outcome: outcome.status }, elapsed() / 1000);
         ctx.log.info('job run', { job: JOB_NAMES.processCheckoutRewards, jobId, transactionId: value.transactionId, attempt, outcome: outcome.status, durationMs: Math.round(elapsed()) });
       } catch (err) {
@@ -57,11 +49,6 @@ export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, us
         throw e;
       }
     },
-    {
-      concurrency: q.concurrency,
-      lockLimit: q.lockLimit,
-      lockLifetime: q.lockLifetimeMs,
-      backoff: (context) => (context.error instanceof UnrecoverableJobError ? null : retryDelay(context)),
-    },
+    options,
   );
 }

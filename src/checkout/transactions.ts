@@ -12,5 +12,6 @@ export async function getPurchaseForOwner(models: Models, transactionId: string,
     lines: purchase.lines ?? [],
     createdAt: purchase.createdAt,
     rewards: purchase.rewards,
+    refund: purchase.refund ? { refundedAt: purchase.refund.refundedAt, reason: purchase.refund.reason } : null,
   };
 }

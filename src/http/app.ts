@@ -6,6 +6,7 @@ import { adminRoutes } from '../admin/routes.js';
 import { cartRoutes } from '../cart/routes.js';
 import { checkoutRoutes } from '../checkout/routes.js';
 import { opsRoutes } from '../ops/routes.js';
+import { refundRoutes } from '../refunds/routes.js';
 import { requireAdmin, requireCustomer, TokenService } from './auth.js';
 import { errorHandler, notFoundRoute, requireJsonBody } from './error-handler.js';
 import { requestLog } from './request-log.js';
@@ -25,7 +26,7 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   app.use('/admin/jobs', admin, createExpressMiddleware(ctx.agenda));
 
   app.use('/api', requireJsonBody, express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
-  app.use('/api/admin', admin, adminRoutes(ctx, tokens));
+  app.use('/api/admin', admin, adminRoutes(ctx, tokens), refundRoutes(ctx));
   app.use('/api/cart', customer, cartRoutes(ctx));
   app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));
 

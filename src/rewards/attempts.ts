@@ -1,15 +1,16 @@
+import { SETTLED_REWARD_STATUSES } from '../infra/database/models.js';
 import type { AppContext } from '../shared/context.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 
 /**
  * Marks the start of a job run on the purchase: `processing`, one more attempt, and when (the
  * reconciler's clock for a purchase stuck in `processing`). Returns false when the purchase is
- * already completed (nothing to do).
+ * settled — completed, or refunded — and there is nothing to do.
  */
 export async function startRewardsAttempt(ctx: AppContext, transactionId: string): Promise<boolean> {
   const { models } = ctx.database;
   const started = await models.Ledger.updateOne(
-    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
     { $set: { 'rewards.status': 'processing', 'rewards.attemptedAt': new Date() }, $inc: { 'rewards.attempts': 1 } },
   );
   if (started.modifiedCount === 1) return true;
@@ -21,7 +22,7 @@ export async function startRewardsAttempt(ctx: AppContext, transactionId: string
 /** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
 export async function recordRewardsFailure(ctx: AppContext, transactionId: string, error: Error, lastAttempt: boolean): Promise<void> {
   await ctx.database.models.Ledger.updateOne(
-    { _id: transactionId, type: 'purchase', 'rewards.status': { $ne: 'completed' } },
+    { _id: transactionId, type: 'purchase', 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
     { $set: { 'rewards.status': lastAttempt ? 'failed' : 'processing', 'rewards.lastError': error.message.slice(0, 1000) } },
   );
 }

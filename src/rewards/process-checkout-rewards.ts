@@ -1,4 +1,6 @@
 import type { AppContext } from '../shared/context.js';
+import { SETTLED_REWARD_STATUSES } from '../infra/database/models.js';
+import { requestReversal } from '../refunds/request-reversal.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution } from './distribution.js';
 import { upgradedLevel } from './levels.js';
@@ -6,7 +8,9 @@ import { RewardsRepository } from './rewards-repository.js';
 
 export type RewardsOutcome =
   | { status: 'completed'; distribution: Distribution; buyerLevel: string | null }
-  | { status: 'already-completed' };
+  | { status: 'already-completed' }
+  /** Refunded before it was paid: nothing is paid, ever. */
+  | { status: 'cancelled' };
 
 /**
  * SPEC §5. Load the purchase and the buyer's upline, compute the distribution (a pure function),
@@ -17,6 +21,8 @@ export type RewardsOutcome =
  * (src/rewards/points.ts). So a run writes no referrer's document — purchases under one hot
  * referrer don't conflict with each other or with that referrer's own checkouts — and there is
  * no second write that a crash could separate from the entry.
+ *
+ * A refunded purchase is paid nothing (`cancelled`), whenever the run happens.
  *
  * Idempotent: with a transaction the run is all or nothing and a second run finds the purchase
  * completed; without one, every step can be repeated (see RewardsRepository), so a re-run after a
@@ -29,6 +35,7 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     const purchase = await repo.findPurchase(transactionId);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (purchase.rewards.status === 'completed') return { status: 'already-completed' } as const;
+    if (purchase.refund || SETTLED_REWARD_STATUSES.includes(purchase.rewards.status)) return { status: 'cancelled' } as const;
     const buyer = await repo.findBuyer(purchase);
     if (!buyer) throw new UnrecoverableJobError(`Buyer ${String(purchase.user)} of purchase ${transactionId} does not exist`);
 
@@ -44,8 +51,14 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
     await repo.upgradeLevel(buyer, buyerLevel);
 
-    const completedNow = await repo.markCompleted(purchase._id, distribution);
-    if (session && !completedNow) throw new Error(`Purchase ${transactionId} was completed concurrently`);
-    return completedNow ? ({ status: 'completed', distribution, buyerLevel } as const) : ({ status: 'already-completed' } as const);
+    if (await repo.markCompleted(purchase._id, distribution)) return { status: 'completed', distribution, buyerLevel } as const;
+    // In a transaction a concurrent completion or refund is a write conflict, retried into one of
+    // the returns above; this point is reached only without one.
+    if (session) throw new Error(`Purchase ${transactionId} was settled concurrently`);
+    const now = await repo.findPurchase(transactionId);
+    if (!now?.refund) return { status: 'already-completed' } as const;
+    // Refunded while this run wrote its entries: they are reversed like paid ones.
+    await requestReversal(ctx, purchase._id);
+    return { status: 'cancelled' } as const;
   });
 }

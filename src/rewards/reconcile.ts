@@ -1,4 +1,5 @@
-import { ensureRewardsJob, type EnsureOutcome } from '../infra/queue/ensure-rewards-job.js';
+import { JOB_NAMES } from '../infra/queue/agenda.js';
+import { ensurePurchaseJob, type EnsureOutcome, type PurchaseJobName } from '../infra/queue/ensure-purchase-job.js';
 import type { AppContext } from '../shared/context.js';
 
 const BATCH = 500;
@@ -11,32 +12,34 @@ export type ReconcileCounts = Record<EnsureOutcome, number>;
  *   commit and enqueue);
  * - still `processing` after the lock lifetime plus the grace period since its last run started:
  *   a run that can't be finished by Agenda any more (its job unlocked after it had started, or
- *   removed).
+ *   removed);
+ * - refunded and still `reversing` after the grace period: the reversal job was lost.
  * A purchase whose job is merely waiting (a retry later, a lock not yet expired) is left alone,
- * and the log tells the two apart. Were a second job created anyway, the idempotent job pays once.
+ * and the log tells the cases apart. Were a second job created anyway, the jobs are idempotent.
  */
 export async function reconcileRewards(ctx: AppContext): Promise<ReconcileCounts> {
   const now = Date.now();
   const { reconcileGraceMs, lockLifetimeMs } = ctx.config.queue;
-  const pendingCutoff = new Date(now - reconcileGraceMs);
-  const processingCutoff = new Date(now - reconcileGraceMs - lockLifetimeMs);
+  const graceCutoff = new Date(now - reconcileGraceMs);
   const { Ledger } = ctx.database.models;
-  const [pending, processing] = await Promise.all([
-    Ledger.find({ type: 'purchase', 'rewards.status': 'pending', createdAt: { $lte: pendingCutoff } }, { _id: 1 }).sort({ createdAt: 1 }).limit(BATCH).lean(),
-    Ledger.find({ type: 'purchase', 'rewards.status': 'processing', 'rewards.attemptedAt': { $lte: processingCutoff } }, { _id: 1 })
-      .sort({ createdAt: 1 })
-      .limit(BATCH)
-      .lean(),
+  const find = (filter: Record<string, unknown>) => Ledger.find({ type: 'purchase', ...filter }, { _id: 1 }).sort({ createdAt: 1 }).limit(BATCH).lean();
+  const [pending, processing, reversing] = await Promise.all([
+    find({ 'rewards.status': 'pending', createdAt: { $lte: graceCutoff } }),
+    find({ 'rewards.status': 'processing', 'rewards.attemptedAt': { $lte: new Date(now - reconcileGraceMs - lockLifetimeMs) } }),
+    find({ 'rewards.status': 'reversing', 'refund.refundedAt': { $lte: graceCutoff } }),
   ]);
   const counts: ReconcileCounts = { waiting: 0, revived: 0, created: 0 };
-  for (const [status, purchases] of [['pending', pending], ['processing', processing]] as const) {
+  const rewards = JOB_NAMES.processCheckoutRewards;
+  const reversal = JOB_NAMES.reversePurchaseRewards;
+  const work: [string, PurchaseJobName, typeof pending][] = [['pending', rewards, pending], ['processing', rewards, processing], ['reversing', reversal, reversing]];
+  for (const [status, job, purchases] of work) {
     for (const purchase of purchases) {
       const transactionId = purchase._id.toString();
-      const outcome = await ensureRewardsJob(ctx.database.db, ctx.agenda, transactionId);
+      const outcome = await ensurePurchaseJob(ctx.database.db, ctx.agenda, job, transactionId);
       counts[outcome]++;
-      if (outcome === 'created') ctx.log.warn('reconciler: rewards job missing, enqueued a new one', { transactionId, status });
-      if (outcome === 'revived') ctx.log.warn('reconciler: rewards job would never run again, made it due', { transactionId, status });
-      if (outcome === 'waiting') ctx.log.debug('reconciler: rewards job is waiting to run', { transactionId, status });
+      if (outcome === 'created') ctx.log.warn(`reconciler: ${job} job missing, enqueued a new one`, { transactionId, status });
+      if (outcome === 'revived') ctx.log.warn(`reconciler: ${job} job would never run again, made it due`, { transactionId, status });
+      if (outcome === 'waiting') ctx.log.debug(`reconciler: ${job} job is waiting to run`, { transactionId, status });
     }
   }
   return counts;

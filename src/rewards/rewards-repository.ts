@@ -1,10 +1,11 @@
 import type { ClientSession, Types } from 'mongoose';
-import { isDuplicateKeyError, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
+import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.js';
+import { SETTLED_REWARD_STATUSES, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
 import type { Level } from './rules.js';
 import type { Distribution, UplineMember } from './distribution.js';
 
 /**
- * Where the rewards job touches the database. Every write here is idempotent, so that a re-run
+ * Where the rewards job touches the database. Every write here can be repeated, so that a re-run
  * — after a crash at any point, with or without a transaction — finishes what a dead run started
  * and pays nothing twice: the purchase's distribution is fixed once, ledger entries have unique
  * keys, the level only goes up, `completed` is set last.
@@ -54,32 +55,27 @@ export class RewardsRepository {
     return stored!.rewards!.distribution as Distribution;
   }
 
-  /**
-   * One entry per payout plus the two system shares, each under a unique key. Without a
-   * transaction a re-run meets the entries a dead run wrote: those duplicates are skipped, the
-   * missing ones written. In a transaction no entry of this purchase can exist yet.
-   */
+  /** One entry per payout plus the two system shares, each under a unique key (see insertLedgerEntriesOnce). */
   async writeLedgerEntries(purchaseId: Types.ObjectId, distribution: Distribution): Promise<void> {
     const pid = purchaseId.toString();
     const base = { purchase: purchaseId };
-    const entries = [
-      { ...base, type: 'app_revenue' as const, entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
-      ...distribution.payouts.map((p) => ({
-        ...base,
-        type: 'reward' as const,
-        entryKey: `reward:${pid}:${p.userId}:${p.slot}`,
-        user: p.userId,
-        amount: p.amount,
-        slot: p.slot,
-        depth: p.depth,
-      })),
-      { ...base, type: 'gifts_pool' as const, entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
-    ];
-    try {
-      await this.models.Ledger.insertMany(entries, { session: this.session, ordered: false });
-    } catch (error) {
-      if (this.session || !onlyDuplicates(error)) throw error;
-    }
+    await insertLedgerEntriesOnce(
+      this.models,
+      [
+        { ...base, type: 'app_revenue', entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
+        ...distribution.payouts.map((p) => ({
+          ...base,
+          type: 'reward' as const,
+          entryKey: `reward:${pid}:${p.userId}:${p.slot}`,
+          user: p.userId,
+          amount: p.amount,
+          slot: p.slot,
+          depth: p.depth,
+        })),
+        { ...base, type: 'gifts_pool', entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
+      ],
+      this.session,
+    );
   }
 
   /** Conditional on the level read, so a concurrent upgrade is never undone; levels only go up. */
@@ -88,10 +84,13 @@ export class RewardsRepository {
     await this.models.User.updateOne({ _id: buyer._id, level: buyer.level }, { $set: { level } }, { session: this.session });
   }
 
-  /** Last, so that `completed` means every entry above is written. Returns whether this run set it. */
+  /**
+   * Last, so that `completed` means every entry above is written. Conditional on no refund having
+   * settled the purchase meanwhile. Returns whether this run set it.
+   */
   async markCompleted(purchaseId: Types.ObjectId, distribution: Distribution): Promise<boolean> {
     const result = await this.models.Ledger.updateOne(
-      { _id: purchaseId, 'rewards.status': { $ne: 'completed' } },
+      { _id: purchaseId, 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
       {
         $set: {
           'rewards.status': 'completed',
@@ -105,12 +104,4 @@ export class RewardsRepository {
     );
     return result.modifiedCount === 1;
   }
-}
-
-/** A bulk insert whose every failure is a duplicate key: the entries exist already. */
-function onlyDuplicates(error: unknown): boolean {
-  const raw = (error as { writeErrors?: unknown }).writeErrors;
-  if (raw === undefined) return isDuplicateKeyError(error);
-  const list = Array.isArray(raw) ? raw : [raw];
-  return list.length > 0 && list.every(isDuplicateKeyError);
 }

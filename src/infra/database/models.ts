@@ -38,8 +38,29 @@ export interface CartDoc {
   version: number;
 }
 
-export type LedgerType = 'purchase' | 'reward' | 'app_revenue' | 'gifts_pool';
-export type RewardStatus = 'pending' | 'processing' | 'completed' | 'failed';
+export const LEDGER_TYPES = ['purchase', 'reward', 'app_revenue', 'gifts_pool', 'refund', 'reversal'] as const;
+export type LedgerType = (typeof LEDGER_TYPES)[number];
+/** The entries a rewards run writes, and a refund reverses. */
+export const REWARD_ENTRY_TYPES = ['reward', 'app_revenue', 'gifts_pool'] as const;
+export type RewardEntryType = (typeof REWARD_ENTRY_TYPES)[number];
+/**
+ * pending → processing → completed | failed; a refund turns a purchase not yet paid into
+ * `cancelled` (no run pays it any more) and a paid one into `reversing`, then `reversed` once
+ * every entry has its reversal.
+ */
+export const REWARD_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'reversing', 'reversed'] as const;
+export type RewardStatus = (typeof REWARD_STATUSES)[number];
+/** Statuses in which no rewards run may pay anything any more. */
+export const SETTLED_REWARD_STATUSES: readonly RewardStatus[] = ['completed', 'cancelled', 'reversing', 'reversed'];
+
+export interface PurchaseRefund {
+  refundedAt: Date;
+  /** The admin who refunded it. */
+  by: string;
+  reason: string | null;
+  /** The request's Idempotency-Key, if any: reusing it for another purchase is refused. */
+  idempotencyKey?: string | null;
+}
 
 export interface PricedLine {
   sku: string;
@@ -56,6 +77,8 @@ export interface PurchaseRewards {
   attempts: number;
   lastError: string | null;
   completedAt: Date | null;
+  /** Set when a refund's reversal of paid rewards is done. */
+  reversedAt?: Date | null;
   /** When the last run started: the reconciler's clock for a purchase stuck in `processing`. */
   attemptedAt?: Date | null;
 }
@@ -75,6 +98,10 @@ export interface LedgerDoc {
   depth?: number | null;
   lines?: PricedLine[];
   rewards?: PurchaseRewards;
+  /** On a purchase: set once, when it is refunded. */
+  refund?: PurchaseRefund | null;
+  /** On a reversal: the type of the entry it reverses. */
+  reverses?: RewardEntryType;
   createdAt: Date;
 }
 
@@ -126,10 +153,13 @@ cartSchema.index({ user: 1 }, { unique: true });
 
 const ledgerSchema = new Schema<LedgerDoc>(
   {
-    type: { type: String, enum: ['purchase', 'reward', 'app_revenue', 'gifts_pool'], required: true },
+    type: { type: String, enum: LEDGER_TYPES, required: true },
     entryKey: { type: String, required: true },
     user: { type: Schema.Types.ObjectId, default: null },
-    amount: { ...int, required: true, min: 0 },
+    // Negative only for a reversal, which carries the opposite of the entry it reverses.
+    amount: { ...int, required: true },
+    reverses: { type: String, enum: REWARD_ENTRY_TYPES, default: undefined },
+    refund: { type: { _id: false, refundedAt: Date, by: String, reason: String, idempotencyKey: String }, default: undefined },
     purchase: { type: Schema.Types.ObjectId, default: null },
     slot: { type: String, default: null },
     depth: { type: Number, default: undefined },
@@ -137,12 +167,13 @@ const ledgerSchema = new Schema<LedgerDoc>(
     rewards: {
       type: {
         _id: false,
-        status: { type: String, enum: ['pending', 'processing', 'completed', 'failed'] },
+        status: { type: String, enum: REWARD_STATUSES },
         totalRewardPoints: Number,
         distribution: Schema.Types.Mixed,
         attempts: Number,
         lastError: String,
         completedAt: Date,
+        reversedAt: Date,
         attemptedAt: Date,
       },
       default: undefined,
@@ -154,6 +185,7 @@ ledgerSchema.index({ entryKey: 1 }, { unique: true });
 ledgerSchema.index({ purchase: 1 });
 ledgerSchema.index({ type: 1, 'rewards.status': 1, createdAt: 1 });
 ledgerSchema.index({ user: 1, type: 1, createdAt: -1 });
+ledgerSchema.index({ 'refund.idempotencyKey': 1 });
 // A user's points are the sum of their reward entries: summed from the index alone.
 ledgerSchema.index({ user: 1, type: 1, amount: 1 });
 

@@ -9,6 +9,7 @@ export const JOBS_COLLECTION = 'agendaJobs';
 
 export const JOB_NAMES = {
   processCheckoutRewards: 'process-checkout-rewards',
+  reversePurchaseRewards: 'reverse-purchase-rewards',
   reconcileRewards: 'reconcile-rewards',
   purgeFinishedJobs: 'purge-finished-jobs',
   expireIdempotencyKeys: 'expire-idempotency-keys',

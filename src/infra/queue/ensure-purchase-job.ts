@@ -12,10 +12,15 @@ import { JOBS_COLLECTION, JOB_NAMES } from './agenda.js';
  */
 export type EnsureOutcome = 'waiting' | 'revived' | 'created';
 
-/** Makes sure the rewards of `transactionId` have a job that will run. Reads by the {name, data.transactionId} index. */
-export async function ensureRewardsJob(db: Db, agenda: Agenda, transactionId: string, now = new Date()): Promise<EnsureOutcome> {
+export type PurchaseJobName = typeof JOB_NAMES.processCheckoutRewards | typeof JOB_NAMES.reversePurchaseRewards;
+
+/**
+ * Makes sure the purchase `transactionId` has a job of `name` (its rewards, or the reversal of
+ * them) that will run. Reads by the {name, data.transactionId} index.
+ */
+export async function ensurePurchaseJob(db: Db, agenda: Agenda, name: PurchaseJobName, transactionId: string, now = new Date()): Promise<EnsureOutcome> {
   const jobs = db.collection(JOBS_COLLECTION);
-  const existing = await jobs.find({ name: JOB_NAMES.processCheckoutRewards, 'data.transactionId': transactionId }).sort({ _id: -1 }).toArray();
+  const existing = await jobs.find({ name, 'data.transactionId': transactionId }).sort({ _id: -1 }).toArray();
   if (existing.some((job) => job.nextRunAt != null || job.lockedAt != null)) return 'waiting';
   const newest = existing[0];
   if (newest) {
@@ -25,7 +30,7 @@ export async function ensureRewardsJob(db: Db, agenda: Agenda, transactionId: st
   }
   // Insert-only on the transaction id: a job created meanwhile is kept as it is.
   await agenda
-    .create(JOB_NAMES.processCheckoutRewards, { transactionId })
+    .create(name, { transactionId })
     .unique({ 'data.transactionId': transactionId }, { insertOnly: true })
     .schedule(now)
     .save();

@@ -1,0 +1,97 @@
+import type { ClientSession, Types } from 'mongoose';
+import type { OnRollback } from '../infra/database/unit-of-work.js';
+import type { AppContext } from '../shared/context.js';
+import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
+import { AmountOutOfRange, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
+import { requestReversal } from './request-reversal.js';
+
+export interface RefundRequest {
+  transactionId: string;
+  /** The admin who asks. */
+  by: string;
+  reason?: string | null;
+  idempotencyKey?: string;
+}
+
+export interface RefundResult {
+  transactionId: string;
+  /** True when the purchase had been refunded before: nothing changed now. */
+  alreadyRefunded: boolean;
+  refund: PurchaseRefund;
+  amount: number;
+  rewardsStatus: RewardStatus;
+}
+
+/**
+ * SPEC §11, in one unit of work: a `refund` ledger entry (its unique key admits one refund per
+ * purchase, also without a transaction), the purchase marked refunded with who/when/why, its
+ * rewards settled — `cancelled` if not yet paid (no run will pay them), `reversing` if paid —
+ * and the buyer's wallet credited the total and lifetime spend reduced by it (the level stays:
+ * levels only go up). After commit, paid rewards get their reversal job. A second refund of the
+ * same purchase changes nothing and says so.
+ */
+export async function refundPurchase(ctx: AppContext, request: RefundRequest): Promise<RefundResult> {
+  const { models, unitOfWork } = ctx.database;
+  if (request.idempotencyKey) {
+    const seen = await models.Ledger.findOne({ type: 'purchase', 'refund.idempotencyKey': request.idempotencyKey }).lean<LedgerDoc>();
+    if (seen && seen._id.toString() !== request.transactionId) throw new IdempotencyKeyReused('This Idempotency-Key was used to refund another purchase');
+  }
+  let result: RefundResult;
+  try {
+    result = await unitOfWork.run({ name: 'refund' }, async (session, onRollback) => {
+      const purchase = await models.Ledger.findOne({ _id: request.transactionId, type: 'purchase' }).session(session ?? null).lean<LedgerDoc>();
+      if (!purchase?.rewards) throw new NotFound('TRANSACTION', `Purchase ${request.transactionId} does not exist`);
+      if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
+
+      const refund: PurchaseRefund = { refundedAt: new Date(), by: request.by, reason: request.reason ?? null, idempotencyKey: request.idempotencyKey ?? null };
+      const rewardsStatus: RewardStatus = purchase.rewards.status === 'completed' ? 'reversing' : 'cancelled';
+      const pid = purchase._id.toString();
+      await models.Ledger.create([{ type: 'refund', entryKey: `refund:${pid}`, user: purchase.user, amount: purchase.amount, purchase: purchase._id }], { session });
+      onRollback(() => models.Ledger.deleteOne({ entryKey: `refund:${pid}` }));
+
+      // Conditional on the rewards status read: a run that completed meanwhile (possible only
+      // without a transaction) makes the admin retry, and the retry reverses what it paid.
+      const marked = await models.Ledger.updateOne(
+        { _id: purchase._id, refund: null, 'rewards.status': purchase.rewards.status },
+        { $set: { refund, 'rewards.status': rewardsStatus } },
+        { session },
+      );
+      if (marked.modifiedCount !== 1) throw new Conflict('The purchase\'s rewards changed during the refund; nothing was refunded — retry');
+      onRollback(() => models.Ledger.updateOne({ _id: purchase._id }, { $set: { refund: null, 'rewards.status': purchase.rewards!.status } }));
+
+      await creditBack(ctx, purchase.user!, purchase.amount, session, onRollback);
+      return present(purchase, refund, rewardsStatus, false);
+    });
+  } catch (error) {
+    // Another refund of the same purchase won the race on the refund entry's key: say what it did.
+    if (!isDuplicateKeyError(error)) throw error;
+    const purchase = await models.Ledger.findOne({ _id: request.transactionId, type: 'purchase' }).lean<LedgerDoc>();
+    if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
+    result = present(purchase, purchase.refund, purchase.rewards!.status, true);
+  }
+  if (!result.alreadyRefunded) {
+    ctx.log.info('purchase refunded', { transactionId: result.transactionId, amount: result.amount, by: request.by, rewards: result.rewardsStatus });
+    if (result.rewardsStatus === 'reversing') await requestReversal(ctx, result.transactionId);
+  }
+  return result;
+}
+
+/** Wallet back, lifetime spend down; both stay within the safe range. */
+async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: number, session: ClientSession | undefined, onRollback: OnRollback) {
+  const { User } = ctx.database.models;
+  const credited = await User.updateOne(
+    { _id: userId, walletBalance: { $lte: Number.MAX_SAFE_INTEGER - amount }, lifetimeSpend: { $gte: amount } },
+    { $inc: { walletBalance: amount, lifetimeSpend: -amount } },
+    { session },
+  );
+  if (credited.modifiedCount === 1) {
+    onRollback(() => User.updateOne({ _id: userId }, { $inc: { walletBalance: -amount, lifetimeSpend: amount } }));
+    return;
+  }
+  if (!(await User.exists({ _id: userId }).session(session ?? null))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
+  throw new AmountOutOfRange(`Crediting ${amount} back would take the wallet past ${Number.MAX_SAFE_INTEGER}`);
+}
+
+function present(purchase: LedgerDoc, refund: PurchaseRefund, rewardsStatus: RewardStatus, alreadyRefunded: boolean): RefundResult {
+  return { transactionId: purchase._id.toString(), alreadyRefunded, refund, amount: purchase.amount, rewardsStatus };
+}

@@ -1,0 +1,47 @@
+import type { AppContext } from '../shared/context.js';
+import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.js';
+import { REWARD_ENTRY_TYPES, type LedgerDoc, type RewardEntryType } from '../infra/database/models.js';
+import { UnrecoverableJobError } from '../shared/errors.js';
+
+export type ReversalOutcome = { status: 'reversed'; reversed: number } | { status: 'already-reversed' } | { status: 'nothing-to-reverse' };
+
+/**
+ * The `reverse-purchase-rewards` job's use case (SPEC §11). For a refunded purchase, writes one
+ * reversal per reward, app-revenue and gifts-pool entry of the purchase, under the key
+ * `reversal:<entryKey>` (so none is reversed twice) and with the opposite amount (so the
+ * purchase's entries then sum to 0 and each beneficiary's points drop by what it was paid), then
+ * marks the rewards `reversed`. Never skipped: points a referrer no longer has still come off, and
+ * the balance goes negative (owed). Idempotent like the rewards job, with or without a transaction.
+ */
+export async function reversePurchaseRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<ReversalOutcome> {
+  const { models, unitOfWork } = ctx.database;
+  return unitOfWork.run({ name: 'reversal', budgetMs: options.budgetMs }, async (session) => {
+    const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(session ?? null).lean<LedgerDoc>();
+    if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+    if (!purchase.refund) throw new UnrecoverableJobError(`Purchase ${transactionId} is not refunded: nothing may be reversed`);
+    if (purchase.rewards.status === 'reversed') return { status: 'already-reversed' } as const;
+    if (purchase.rewards.status !== 'reversing') return { status: 'nothing-to-reverse' } as const;
+
+    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null).lean<LedgerDoc[]>();
+    await insertLedgerEntriesOnce(
+      models,
+      paid.map((entry) => ({
+        type: 'reversal' as const,
+        reverses: entry.type as RewardEntryType,
+        entryKey: `reversal:${entry.entryKey}`,
+        user: entry.user,
+        amount: -entry.amount,
+        purchase: purchase._id,
+        slot: entry.slot,
+        depth: entry.depth ?? null,
+      })),
+      session,
+    );
+    await models.Ledger.updateOne(
+      { _id: purchase._id, 'rewards.status': 'reversing' },
+      { $set: { 'rewards.status': 'reversed', 'rewards.reversedAt': new Date() } },
+      { session },
+    );
+    return { status: 'reversed', reversed: paid.length } as const;
+  });
+}
