@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from '../infra/logger.js';
-import { DomainError, NotFound, ServiceUnavailable } from '../shared/errors.js';
+import { DomainError, NotFound, ServiceUnavailable, UnsupportedMediaType } from '../shared/errors.js';
 
 interface ErrorBody {
   success: false;
@@ -14,11 +14,10 @@ const body = (code: string, message: string, details?: unknown): ErrorBody => ({
 });
 
 /** Rejects bodies that are not JSON before they are parsed (415). */
-export const requireJsonBody: RequestHandler = (req, res, next) => {
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   if (hasBody && !req.is('application/json')) {
-    res.status(415).json(body('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
-    return;
+    throw new UnsupportedMediaType('Request bodies must be application/json');
   }
   next();
 };
