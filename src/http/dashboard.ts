@@ -16,11 +16,11 @@ const count = (max: number) => Joi.number().integer().min(0).max(max);
 const schemas: Record<string, { where: 'body' | 'query'; schema: Joi.Schema }> = {
   'GET /api': {
     where: 'query',
-    schema: Joi.object({ job: text(), state: text(), q: text(), property: text(), isObjectId: text(), skip: count(1_000_000), limit: count(1000) }),
+    schema: Joi.object({ job: text(), state: text(), q: text(), property: text(), isObjectId: text(), skip: count(1_000_000), limit: count(1000).min(1) }),
   },
   'GET /api/logs': {
     where: 'query',
-    schema: Joi.object({ jobId: text(), jobName: text(), level: text(), event: text(), from: text(), to: text(), limit: count(1000), offset: count(1_000_000), sort: Joi.valid('asc', 'desc') }),
+    schema: Joi.object({ jobId: text(), jobName: text(), level: text(), event: text(), from: text(), to: text(), limit: count(1000).min(1), offset: count(1_000_000), sort: Joi.valid('asc', 'desc') }),
   },
   'GET /api/stats': { where: 'query', schema: Joi.object({ fullDetails: Joi.valid('true', 'false') }) },
   'GET /api/events': { where: 'query', schema: Joi.object({}) },
