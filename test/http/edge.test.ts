@@ -43,6 +43,10 @@ describe('edge: hostile input', function () {
         noFraming(res.headers);
         expect(res.headers['content-security-policy'], name).to.contain("default-src 'none'");
         expect(res.headers['cache-control'], name).to.equal('no-store');
+        expect(res.headers['referrer-policy'], name).to.equal('no-referrer');
+        expect(res.headers['strict-transport-security'], name).to.match(/^max-age=\d+/);
+        expect(res.headers['cross-origin-resource-policy'], name).to.equal('same-origin');
+        expect(res.headers['cross-origin-opener-policy'], name).to.equal('same-origin');
       }
     });
 
