@@ -7,7 +7,7 @@ import { checkoutRoutes } from '../checkout/routes.js';
 import { opsRoutes } from '../ops/routes.js';
 import { requireAdmin, requireCustomer, TokenService } from './auth.js';
 import { dashboard } from './dashboard.js';
-import { errorHandler, notFoundRoute, requireJsonBody } from './error-handler.js';
+import { errorHandler, notFoundRoute } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 import { requestLog } from './request-log.js';
 import { noStore, securityHeaders } from './security-headers.js';
@@ -27,7 +27,7 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   // Agendash has no auth of its own: the admin credentials guard it; dashboard() guards it from other sites.
   app.use('/admin/jobs', admin, dashboard(ctx));
 
-  app.use('/api', noStore, requireJsonBody, ...jsonBody(ctx.config.bodyLimitBytes));
+  app.use('/api', noStore, ...jsonBody(ctx.config.bodyLimitBytes));
   app.use('/api/admin', admin, adminRoutes(ctx, tokens));
   app.use('/api/cart', customer, cartRoutes(ctx));
   app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));

@@ -2,8 +2,8 @@ import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { createExpressMiddleware } from 'agendash';
 import type { AppContext } from '../shared/context.js';
+import { NotFound } from '../shared/errors.js';
 import { dashboardGuard } from './dashboard-guard.js';
-import { requireJsonBody } from './error-handler.js';
 import { jsonBody } from './json-body.js';
 import { DASHBOARD_CSP_ADDITIONS, noStore } from './security-headers.js';
 import { objectId, validate } from './validate.js';
@@ -36,9 +36,14 @@ const schemas: Record<string, { where: 'body' | 'query'; schema: Joi.Schema }> =
   ...Object.fromEntries(['requeue', 'retry', 'delete', 'pause', 'resume'].map((verb) => [`POST /api/jobs/${verb}`, { where: 'body', schema: jobIds }])),
 };
 
-/** Express routes ignore case and a trailing slash, so the lookup does too. */
+/**
+ * Express routes ignore case and a trailing slash, so the lookup does too; and a request that could
+ * change something reaches Agendash only through a route validated here (fails closed).
+ */
 const validateDashboardInput: RequestHandler = (req, _res, next) => {
-  const rule = schemas[`${req.method === 'HEAD' ? 'GET' : req.method} ${req.path.toLowerCase().replace(/\/$/, '')}`];
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  const rule = schemas[`${method} ${req.path.toLowerCase().replace(/\/+$/, '')}`];
+  if (!rule && method !== 'GET') throw new NotFound('ROUTE', `No route ${req.method} ${req.path}`);
   if (rule) validate(rule.schema, rule.where === 'body' ? req.body : { ...req.query }, rule.where);
   next();
 };
@@ -76,7 +81,7 @@ const errorBodiesAsSpec: RequestHandler = (_req, res, next) => {
 export function dashboard(ctx: AppContext): Router {
   const router = Router();
   router.use('/api', noStore);
-  router.use(dashboardGuard, requireJsonBody, ...jsonBody(ctx.config.bodyLimitBytes), validateDashboardInput);
+  router.use(dashboardGuard, ...jsonBody(ctx.config.bodyLimitBytes), validateDashboardInput);
   router.use(extendAgendashCsp, errorBodiesAsSpec, createExpressMiddleware(ctx.agenda));
   return router;
 }

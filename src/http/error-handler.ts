@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from '../infra/logger.js';
-import { DomainError, NotFound, ServiceUnavailable, UnsupportedMediaType } from '../shared/errors.js';
+import { DomainError, NotFound, ServiceUnavailable } from '../shared/errors.js';
 
 interface ErrorBody {
   success: false;
@@ -12,15 +12,6 @@ const body = (code: string, message: string, details?: unknown): ErrorBody => ({
   success: false,
   error: details === undefined ? { code, message } : { code, message, details },
 });
-
-/** Rejects bodies that are not JSON before they are parsed (415). */
-export const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !req.is('application/json')) {
-    throw new UnsupportedMediaType('Request bodies must be application/json');
-  }
-  next();
-};
 
 export const notFoundRoute: RequestHandler = (req) => {
   throw new NotFound('ROUTE', `No route ${req.method} ${req.path}`);

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { ValidationFailed } from '../shared/errors.js';
+import { UnsupportedMediaType, ValidationFailed } from '../shared/errors.js';
 
 /**
  * Keys that reach an object's prototype chain when a body is merged or copied. JSON.parse makes
@@ -38,7 +38,16 @@ export const rejectPrototypeKeys: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** JSON bodies up to the configured size (413 beyond), strict (objects and arrays only), no prototype keys. */
+/** Rejects bodies that are not JSON before they are parsed (415). */
+export const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
+    throw new UnsupportedMediaType('Request bodies must be application/json');
+  }
+  next();
+};
+
+/** Bodies are JSON only (415), up to the configured size (413), objects or arrays, with no prototype keys. */
 export function jsonBody(limitBytes: number): RequestHandler[] {
-  return [express.json({ limit: limitBytes, strict: true }), rejectPrototypeKeys];
+  return [requireJsonBody, express.json({ limit: limitBytes, strict: true }), rejectPrototypeKeys];
 }

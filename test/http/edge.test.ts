@@ -149,7 +149,29 @@ describe('edge: hostile input', function () {
         expect(res.status, body).to.equal(400);
         spec(res, 'VALIDATION_FAILED');
       }
+      // Express matches routes ignoring case and a trailing slash: so does the validation.
+      for (const alias of ['/admin/jobs/API/JOBS/CREATE', '/admin/jobs/api/jobs/create/', '/admin/jobs/api/jobs/create//']) {
+        const res = await sys.http.post(alias).set('Authorization', adminAuth).send({ jobName: { $gt: '' } });
+        expect(res.status, alias).to.be.oneOf([400, 404]);
+      }
+      const unknown = await sys.http.post('/admin/jobs/api/jobs/purge').set('Authorization', adminAuth).send({ jobIds: [] });
+      expect(unknown.status).to.equal(404);
+      spec(unknown, 'ROUTE_NOT_FOUND');
       expect(await jobs().countDocuments({})).to.equal(before);
+    });
+  });
+
+  describe("the dashboard's own errors", function () {
+    it('answer with the error body of SPEC §4 (here: stats while the queue is stopped)', async function () {
+      await sys.ctx.agenda.stop();
+      try {
+        const res = await sys.http.get('/admin/jobs/api/stats').set('Authorization', adminAuth);
+        expect(res.status).to.equal(500);
+        expect(res.body).to.deep.equal({ success: false, error: { code: 'DASHBOARD_FAILED', message: 'agenda not running!' } });
+      } finally {
+        await sys.ctx.agenda.start();
+      }
+      expect((await sys.http.get('/admin/jobs/api/stats').set('Authorization', adminAuth)).status).to.equal(200);
     });
   });
 
