@@ -2,7 +2,7 @@ import { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
 import type { TokenService } from '../http/auth.js';
-import { amount, objectId, sku, validate } from '../http/validate.js';
+import { amount, noBody, objectId, sku, validate } from '../http/validate.js';
 import { LEVELS } from '../rewards/rules.js';
 import { createUser, creditWallet, getUser, presentUser } from '../accounts/users.js';
 import { presentProduct, upsertProduct } from '../catalog/products.js';
@@ -39,6 +39,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
 
   router.post('/users/:id/token', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
+    validate(noBody(), req.body ?? {}, 'body');
     const user = await getUser(models, id);
     const { token, expiresAt } = await tokens.issue(user._id.toString());
     res.status(201).json({ success: true, data: { id: user._id.toString(), token, expiresAt } });

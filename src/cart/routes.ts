@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
-import { sku, validate } from '../http/validate.js';
+import { noBody, sku, validate } from '../http/validate.js';
 import { addItem, MAX_QUANTITY, removeItem, viewCart } from './cart.js';
 
 const addItemBody = Joi.object({
@@ -21,6 +21,7 @@ export function cartRoutes(ctx: AppContext): Router {
   });
   router.delete('/items/:sku', async (req, res) => {
     const params = validate(skuParams, req.params, 'params');
+    validate(noBody(), req.body ?? {}, 'body');
     res.json({ success: true, data: await removeItem(ctx.database.models, req.userId!, params.sku) });
   });
   return router;

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import { createExpressMiddleware } from 'agendash';
 import type { AppContext } from '../shared/context.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { adminRoutes } from '../admin/routes.js';
@@ -8,8 +7,11 @@ import { checkoutRoutes } from '../checkout/routes.js';
 import { opsRoutes } from '../ops/routes.js';
 import { refundRoutes } from '../refunds/routes.js';
 import { requireAdmin, requireCustomer, TokenService } from './auth.js';
-import { errorHandler, notFoundRoute, requireJsonBody } from './error-handler.js';
+import { dashboard } from './dashboard.js';
+import { errorHandler, notFoundRoute } from './error-handler.js';
+import { jsonBody } from './json-body.js';
 import { requestLog } from './request-log.js';
+import { noStore, securityHeaders } from './security-headers.js';
 
 /** The HTTP API: thin routes over the use cases, one error middleware at the end. */
 export function createApp(ctx: AppContext, tokens: TokenService): Express {
@@ -21,11 +23,12 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   const customer = requireCustomer(tokens);
 
   app.use(requestLog(ctx.log, ctx.metrics));
+  app.use(securityHeaders);
   app.use(opsRoutes(ctx));
-  // Agendash has no auth of its own: the admin credentials guard it.
-  app.use('/admin/jobs', admin, createExpressMiddleware(ctx.agenda));
+  // Agendash has no auth of its own: the admin credentials guard it; dashboard() guards it from other sites.
+  app.use('/admin/jobs', admin, dashboard(ctx));
 
-  app.use('/api', requireJsonBody, express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
+  app.use('/api', noStore, ...jsonBody(ctx.config.bodyLimitBytes));
   app.use('/api/admin', admin, adminRoutes(ctx, tokens), refundRoutes(ctx));
   app.use('/api/cart', customer, cartRoutes(ctx));
   app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));

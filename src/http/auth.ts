@@ -6,7 +6,7 @@ import { Unauthenticated } from '../shared/errors.js';
 const ISSUER = 'checkout-rewards';
 const AUDIENCE = 'customer';
 
-/** Signs and checks customer bearer tokens (HS256 JWT naming the user, with expiry). */
+/** Signs and checks customer bearer tokens (HS256 JWT naming the user; a token without expiry is refused). */
 export class TokenService {
   private readonly key: Uint8Array;
   constructor(
@@ -31,7 +31,7 @@ export class TokenService {
 
   async verify(token: string): Promise<string> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
       if (typeof payload.sub !== 'string' || !/^[0-9a-f]{24}$/.test(payload.sub)) throw new Unauthenticated('Invalid token');
       return payload.sub;
     } catch (error) {
@@ -51,7 +51,8 @@ declare module 'express-serve-static-core' {
 export function requireCustomer(tokens: TokenService): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
+    // Auth schemes are case-insensitive (RFC 7235 §2.1): `bearer` and `BEARER` are `Bearer`.
+    const match = /^Bearer +([A-Za-z0-9._-]+)$/i.exec(header);
     if (!match) throw new Unauthenticated('Missing bearer token');
     req.userId = await tokens.verify(match[1]!);
     next();
@@ -68,7 +69,7 @@ export function requireAdmin(username: string, password: string): RequestHandler
   const expectedPassword = digest(password);
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
-    const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+    const match = /^Basic +([A-Za-z0-9+/=]+)$/i.exec(header);
     let ok = false;
     if (match) {
       const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');

@@ -13,16 +13,6 @@ const body = (code: string, message: string, details?: unknown): ErrorBody => ({
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
-/** Rejects bodies that are not JSON before they are parsed (415). */
-export const requireJsonBody: RequestHandler = (req, res, next) => {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !req.is('application/json')) {
-    res.status(415).json(body('UNSUPPORTED_MEDIA_TYPE', 'Request bodies must be application/json'));
-    return;
-  }
-  next();
-};
-
 export const notFoundRoute: RequestHandler = (req) => {
   throw new NotFound('ROUTE', `No route ${req.method} ${req.path}`);
 };

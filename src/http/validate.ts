@@ -17,3 +17,5 @@ export function validate<T>(schema: Joi.Schema<T>, value: unknown, where: 'body'
 export const amount = () => Joi.number().integer().strict().min(1).max(Number.MAX_SAFE_INTEGER);
 export const objectId = () => Joi.string().hex().length(24);
 export const sku = () => Joi.string().pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).message('{#label} must be 1-64 letters, digits, . _ -');
+/** For routes that take no body: none, or an empty JSON object; any field in it is unknown. */
+export const noBody = () => Joi.object({});

@@ -89,3 +89,9 @@ export class ServiceUnavailable extends DomainError {
 export class UnrecoverableJobError extends Error {
   override name = 'UnrecoverableJobError';
 }
+
+/** A request body in a media type the endpoint does not take (only `application/json` is). */
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+}
