@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { ObjectId } from 'mongodb';
 import sinon from 'sinon';
 import { pointsOfUser } from '../../src/rewards/points.js';
+import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import { reconcileRewards } from '../../src/rewards/reconcile.js';
 import { Shop, type Customer } from '../support/shop.js';
-import { startTestSystem, type TestSystem } from '../support/system.js';
+import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 
 const JOB = 'process-checkout-rewards';
@@ -102,5 +103,28 @@ describe('reconciling purchases stuck in processing', function () {
     const [job] = await jobsOf(id);
     expect(job!.nextRunAt ?? null).to.equal(null);
     await api.ctx.database.models.Ledger.updateOne({ _id: new ObjectId(id) }, { $set: { 'rewards.status': 'completed' } });
+  });
+
+  it('gives a refunded purchase whose reversal job was lost a new one, and the reversal completes', async function () {
+    const buyer = await shop.customer({ walletBalance: 1000, referrerId: referrer.id });
+    await shop.addToCart(buyer, 'REC-ITEM', 1);
+    const id = (await shop.checkout(buyer)).body.data.transactionId as string;
+    await processCheckoutRewards(api.ctx, id);
+    const refunded = await api.http.post(`/api/admin/purchases/${id}/refund`).set('Authorization', adminAuth).send({});
+    expect(refunded.body.data.rewardsStatus).to.equal('reversing');
+    // The crash between the refund's commit and its enqueue, and the grace period is over.
+    await jobs().deleteMany({ name: 'reverse-purchase-rewards', 'data.transactionId': id });
+    await api.ctx.database.db.collection('transactions').updateOne({ _id: new ObjectId(id) }, { $set: { 'refund.refundedAt': longAgo() } });
+
+    const counts = await reconcileRewards(api.ctx);
+    expect(counts.created).to.be.at.least(1);
+    expect(logWarn.calledWithMatch(/reverse-purchase-rewards job missing/, { transactionId: id, status: 'reversing' })).to.equal(true);
+    const worker = await startTestSystem({ worker: true, http: false, dbName: api.dbName });
+    try {
+      await waitFor(async () => ((await api.ctx.database.models.Ledger.findById(id).lean())!.rewards!.status === 'reversed' ? true : undefined));
+    } finally {
+      await worker.stop();
+    }
+    expect(await api.ctx.database.models.Ledger.countDocuments({ purchase: id, type: 'reversal' })).to.equal(3);
   });
 });

@@ -62,6 +62,14 @@ export function endpoints(f: Fixture): Endpoint[] {
         fields: { sku: { kind: 'sku' }, name: { kind: 'text', max: 200 }, price: { kind: 'int', min: 1, max: 1e9 }, active: { kind: 'bool' } },
       },
     },
+    {
+      // A purchase that does not exist: even a request the fuzz failed to break changes nothing.
+      method: 'POST',
+      path: '/api/admin/purchases/:id/refund',
+      auth: 'admin',
+      params: { id: { valid: f.missingJobId, field: { kind: 'objectId' } } },
+      body: { valid: { reason: 'fuzz' }, fields: { reason: { kind: 'text', max: 500 } } },
+    },
     { method: 'GET', path: '/api/admin/pools', auth: 'admin' },
     { method: 'GET', path: '/api/me', auth: 'customer' },
     { method: 'GET', path: '/api/cart', auth: 'customer' },
