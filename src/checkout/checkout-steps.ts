@@ -10,21 +10,33 @@ export interface CheckoutTx {
   onRollback: OnRollback;
 }
 
-export async function loadBuyerAndCart({ models, session }: CheckoutTx, userId: string, expectedVersion?: number) {
+/**
+ * The cart as the customer last saw it. The user is not read on the way: the debit below is
+ * conditional and answers for the wallet; only an error path asks whether the user exists.
+ */
+export async function loadCart({ models, session }: CheckoutTx, userId: string, expectedVersion?: number): Promise<CartDoc> {
+  const cart = await models.Cart.findOne({ user: userId }).session(session ?? null).lean();
+  if (!cart || cart.items.length === 0) {
+    await mustExist(models, userId, session);
+    if (expectedVersion !== undefined && (cart?.version ?? 0) !== expectedVersion) throw cartChanged(cart?.version ?? 0, expectedVersion);
+    throw new EmptyCart('The cart is empty');
+  }
+  if (expectedVersion !== undefined && cart.version !== expectedVersion) throw cartChanged(cart.version, expectedVersion);
+  return cart;
+}
+
+const cartChanged = (version: number, expected: number) => new CartChanged(`The cart changed (version ${version}, expected ${expected})`);
+
+async function mustExist(models: Models, userId: string, session: ClientSession | undefined): Promise<UserDoc> {
   const user = await models.User.findById(userId).session(session ?? null).lean();
   if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
-  const cart = await models.Cart.findOne({ user: user._id }).session(session ?? null).lean();
-  if (expectedVersion !== undefined && (cart?.version ?? 0) !== expectedVersion) {
-    throw new CartChanged(`The cart changed (version ${cart?.version ?? 0}, expected ${expectedVersion})`);
-  }
-  if (!cart || cart.items.length === 0) throw new EmptyCart('The cart is empty');
-  return { user, cart };
+  return user;
 }
 
 /** Written first, so that a concurrent request with the same key fails before touching money. */
 export async function reserveIdempotencyKey(
   { models, session, onRollback }: CheckoutTx,
-  key: { id: string; user: Types.ObjectId; cartFingerprint: string; transactionId: Types.ObjectId; response: unknown },
+  key: { id: string; user: Types.ObjectId; cartFingerprint: string; transactionId: Types.ObjectId },
 ) {
   await models.Idempotency.create([{ _id: key.id, ...key }], { session });
   onRollback(() => models.Idempotency.deleteOne({ _id: key.id }));
@@ -32,24 +44,27 @@ export async function reserveIdempotencyKey(
 
 /**
  * The conditional debit: it matches only while the balance covers the total, so it never goes
- * negative, and while the lifetime spend stays a safe integer.
+ * negative, and while the lifetime spend stays a safe integer. Returns the balance after it.
  */
-export async function debitWallet({ models, session, onRollback }: CheckoutTx, user: UserDoc, total: number): Promise<number> {
-  if (user.lifetimeSpend > Number.MAX_SAFE_INTEGER - total) throw new AmountOutOfRange('This purchase would take the lifetime spend past the largest amount the service keeps exactly');
+export async function debitWallet({ models, session, onRollback }: CheckoutTx, userId: string, total: number): Promise<number> {
   const debited = await models.User.findOneAndUpdate(
-    { _id: user._id, walletBalance: { $gte: total }, lifetimeSpend: { $lte: Number.MAX_SAFE_INTEGER - total } },
+    { _id: userId, walletBalance: { $gte: total }, lifetimeSpend: { $lte: Number.MAX_SAFE_INTEGER - total } },
     { $inc: { walletBalance: -total, lifetimeSpend: total } },
     { returnDocument: 'after', session },
   ).lean();
-  if (!debited) throw new InsufficientFunds('Wallet balance is below the cart total', { cartTotal: total, walletBalance: user.walletBalance });
-  onRollback(() => models.User.updateOne({ _id: user._id }, { $inc: { walletBalance: total, lifetimeSpend: -total } }));
+  if (!debited) {
+    const user = await mustExist(models, userId, session);
+    if (user.walletBalance < total) throw new InsufficientFunds('Wallet balance is below the cart total', { cartTotal: total, walletBalance: user.walletBalance });
+    throw new AmountOutOfRange('This purchase would take the lifetime spend past the largest amount the service keeps exactly');
+  }
+  onRollback(() => models.User.updateOne({ _id: userId }, { $inc: { walletBalance: total, lifetimeSpend: -total } }));
   return debited.walletBalance;
 }
 
 /** The purchase is the order and the first ledger entry; its rewards start `pending`. */
 export async function recordPurchase(
   { models, session, onRollback }: CheckoutTx,
-  purchase: { id: Types.ObjectId; user: Types.ObjectId; total: number; lines: PricedLine[]; totalRewardPoints: number },
+  purchase: { id: Types.ObjectId; user: Types.ObjectId; total: number; lines: PricedLine[]; totalRewardPoints: number; walletBalanceAfter: number },
 ) {
   await models.Ledger.create(
     [
@@ -60,6 +75,7 @@ export async function recordPurchase(
         user: purchase.user,
         amount: purchase.total,
         lines: purchase.lines,
+        walletBalanceAfter: purchase.walletBalanceAfter,
         rewards: { status: 'pending', totalRewardPoints: purchase.totalRewardPoints, distribution: null, attempts: 0, lastError: null, completedAt: null },
       },
     ],
@@ -74,8 +90,4 @@ export async function clearCart({ models, session, onRollback }: CheckoutTx, car
   if (cleared.modifiedCount !== 1) throw new CartChanged('The cart changed during checkout; nothing was charged');
   // Puts back exactly the cart that was priced, unless the customer edited it since.
   onRollback(() => models.Cart.updateOne({ _id: cart._id, version: cart.version + 1 }, { $set: { items: cart.items, version: cart.version } }));
-}
-
-export async function storeIdempotentResponse({ models, session }: CheckoutTx, id: string, response: unknown) {
-  await models.Idempotency.updateOne({ _id: id }, { $set: { response } }, { session });
 }

@@ -5,7 +5,7 @@ import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { priceLines } from '../catalog/products.js';
 import type { AppContext } from '../shared/context.js';
 import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
-import { clearCart, debitWallet, loadBuyerAndCart, recordPurchase, reserveIdempotencyKey, storeIdempotentResponse, type CheckoutTx } from './checkout-steps.js';
+import { clearCart, debitWallet, loadCart, recordPurchase, reserveIdempotencyKey, type CheckoutTx } from './checkout-steps.js';
 import { bpsShare } from '../rewards/rules.js';
 
 export interface CheckoutRequest {
@@ -59,21 +59,17 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   try {
     response = await unitOfWork.run({ name: 'checkout' }, async (session, onRollback) => {
       const tx: CheckoutTx = { models, session, onRollback };
-      const { user, cart } = await loadBuyerAndCart(tx, request.userId, request.cartVersion);
+      const cart = await loadCart(tx, request.userId, request.cartVersion);
       const { lines, total } = await priceLines(models, cart.items, session);
       const purchaseId = new ObjectId();
+      const buyer = new ObjectId(request.userId);
       const totalRewardPoints = bpsShare(total, ctx.config.rewards.rewardBps);
-      const result = checkoutResponse(purchaseId.toString(), total, user.walletBalance - total, totalRewardPoints);
 
-      if (idempotencyId) {
-        const key = { id: idempotencyId, user: user._id, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId, response: result };
-        await reserveIdempotencyKey(tx, key);
-      }
-      result.data.newWalletBalance = await debitWallet(tx, user, total);
-      await recordPurchase(tx, { id: purchaseId, user: user._id, total, lines, totalRewardPoints });
+      if (idempotencyId) await reserveIdempotencyKey(tx, { id: idempotencyId, user: buyer, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId });
+      const walletBalanceAfter = await debitWallet(tx, request.userId, total);
+      await recordPurchase(tx, { id: purchaseId, user: buyer, total, lines, totalRewardPoints, walletBalanceAfter });
       await clearCart(tx, cart);
-      if (idempotencyId) await storeIdempotentResponse(tx, idempotencyId, result);
-      return result;
+      return checkoutResponse(purchaseId.toString(), total, walletBalanceAfter, totalRewardPoints);
     });
   } catch (error) {
     if (idempotencyId && (isDuplicateKeyError(error) || error instanceof EmptyCart || error instanceof CartChanged)) {
@@ -91,21 +87,21 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   return response;
 }
 
+/** The answer of the first checkout with this key, rebuilt from its purchase; null if the key is new. */
 async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: string): Promise<CheckoutResponse | null> {
   const { models } = ctx.database;
   const seen = await models.Idempotency.findById(idempotencyId).lean();
   if (!seen) return null;
   // Without transactions the key is written before the purchase: until the purchase exists, the
   // first request may still fail, so its answer is not known yet.
-  if (!(await models.Ledger.exists({ _id: seen.transactionId }))) {
-    throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
-  }
+  const purchase = await models.Ledger.findOne({ _id: seen.transactionId, type: 'purchase' }).lean();
+  if (!purchase) throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
   const cart = await models.Cart.findOne({ user: userId }).lean();
   // The first checkout emptied the cart; a cart with other contents means the key is being reused.
   if (cart && cart.items.length > 0 && fingerprint(cart.items) !== seen.cartFingerprint) {
     throw new IdempotencyKeyReused('This Idempotency-Key was used for a different cart');
   }
-  return seen.response as CheckoutResponse;
+  return checkoutResponse(purchase._id.toString(), purchase.amount, purchase.walletBalanceAfter ?? 0, purchase.rewards?.totalRewardPoints ?? 0);
 }
 
 /** After commit. A failure here loses nothing: the purchase stays `pending` and the reconciler enqueues it. */

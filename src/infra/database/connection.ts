@@ -33,7 +33,13 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   let connection: Connection;
   try {
     connection = await mongoose
-      .createConnection(mongo.uri, { dbName: config.dbName, serverSelectionTimeoutMS: 10_000, autoIndex: false })
+      .createConnection(mongo.uri, {
+        dbName: config.dbName,
+        serverSelectionTimeoutMS: 10_000,
+        autoIndex: false,
+        // Command events: tests and the benchmark count the round trips of each path.
+        monitorCommands: true,
+      })
       .asPromise();
   } catch (error) {
     await mongo.stop();

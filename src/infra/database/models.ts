@@ -97,6 +97,8 @@ export interface LedgerDoc {
   /** For a reward: the beneficiary's distance from the buyer (1 = direct referrer). */
   depth?: number | null;
   lines?: PricedLine[];
+  /** On a purchase: the buyer's wallet balance right after it (the checkout's answer is rebuilt from the purchase). */
+  walletBalanceAfter?: number;
   rewards?: PurchaseRewards;
   /** On a purchase: set once, when it is refunded. */
   refund?: PurchaseRefund | null;
@@ -110,7 +112,6 @@ export interface IdempotencyDoc {
   user: Types.ObjectId;
   cartFingerprint: string;
   transactionId: Types.ObjectId;
-  response: unknown;
   createdAt: Date;
 }
 
@@ -163,6 +164,7 @@ const ledgerSchema = new Schema<LedgerDoc>(
     purchase: { type: Schema.Types.ObjectId, default: null },
     slot: { type: String, default: null },
     depth: { type: Number, default: undefined },
+    walletBalanceAfter: { type: Number, default: undefined },
     lines: { type: [{ _id: false, sku: String, name: String, unitPrice: Number, quantity: Number, lineTotal: Number }], default: undefined },
     rewards: {
       type: {
@@ -195,7 +197,6 @@ const idempotencySchema = new Schema<IdempotencyDoc>(
     user: { type: Schema.Types.ObjectId, required: true },
     cartFingerprint: { type: String, required: true },
     transactionId: { type: Schema.Types.ObjectId, required: true },
-    response: { type: Schema.Types.Mixed, required: true },
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
