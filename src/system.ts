@@ -50,7 +50,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     await database.close();
     throw new DatabaseUnavailable(`Cannot create the job queue's indexes: ${(error as Error).message}`);
   }
-  const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api');
+  const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api', database.capabilities);
   agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
   await agenda.ready;
 

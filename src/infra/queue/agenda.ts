@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Agenda } from 'agenda';
-import { MongoBackend } from '@agendajs/mongo-backend';
+import { MongoBackend, MongoChangeStreamNotificationChannel } from '@agendajs/mongo-backend';
 import type { Db } from 'mongodb';
 import type { QueueConfig } from '../../../config/index.js';
 
@@ -20,9 +20,13 @@ export const JOB_NAMES = {
  * it, Agenda never closes it). The name is unique per process: Agenda writes it to
  * `lastModifiedBy` when it locks a job, which is how shutdown finds the locks this process holds.
  */
-export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker'): Agenda {
+export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker', server: { changeStreams: boolean }): Agenda {
   const name = `${role}@${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   return new Agenda({
+    // Where the server has change streams (a replica set), a worker hears of a new or retried job
+    // at once instead of on its next poll, so intake is not capped at lockLimit / processEvery;
+    // the poll stays as the fallback. Elsewhere (FerretDB) polling alone.
+    notificationChannel: server.changeStreams ? new MongoChangeStreamNotificationChannel({ db, collection: JOBS_COLLECTION }) : undefined,
     // Its indexes are created by ensureQueueIndexes before Agenda is built: the backend's own
     // createIndex runs in a promise nobody awaits, and a failure there never settles `ready`.
     backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION, ensureIndex: false }),
