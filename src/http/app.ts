@@ -3,6 +3,11 @@ import { createExpressMiddleware } from 'agendash';
 import type { AppContext } from '../shared/context.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { adminRoutes } from '../admin/routes.js';
+import { agendashDataFilter } from '../admin/agendash-data-filter.js';
+import { catalogRoutes } from '../catalog/routes.js';
+import { purchaseRoutes } from '../purchases/routes.js';
+import { rewardRoutes } from '../rewards/routes.js';
+import { docsRoutes } from './docs.js';
 import { cartRoutes } from '../cart/routes.js';
 import { checkoutRoutes } from '../checkout/routes.js';
 import { opsRoutes } from '../ops/routes.js';
@@ -22,12 +27,13 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   app.use(requestLog(ctx.log, ctx.metrics));
   app.use(opsRoutes(ctx));
   // Agendash has no auth of its own: the admin credentials guard it.
-  app.use('/admin/jobs', admin, createExpressMiddleware(ctx.agenda));
+  app.use('/admin/jobs', admin, agendashDataFilter(ctx.agenda), createExpressMiddleware(ctx.agenda));
+  app.use(docsRoutes());
 
   app.use('/api', requireJsonBody, express.json({ limit: ctx.config.bodyLimitBytes, strict: true }));
   app.use('/api/admin', admin, adminRoutes(ctx, tokens));
   app.use('/api/cart', customer, cartRoutes(ctx));
-  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));
+  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx), purchaseRoutes(ctx), rewardRoutes(ctx), catalogRoutes(ctx));
 
   app.use(notFoundRoute);
   app.use(errorHandler(ctx.log));

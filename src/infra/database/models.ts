@@ -24,6 +24,7 @@ export interface ProductDoc {
   name: string;
   price: number;
   active: boolean;
+  createdAt: Date;
 }
 
 export interface CartLine {
@@ -102,6 +103,9 @@ const userSchema = new Schema<UserDoc>(
   { timestamps: true, versionKey: false },
 );
 userSchema.index({ email: 1 }, { unique: true });
+// A customer's direct referrals, newest first, and their whole downline (multikey on the upline).
+userSchema.index({ referrer: 1, createdAt: -1 });
+userSchema.index({ ancestors: 1 });
 
 const productSchema = new Schema<ProductDoc>(
   {
