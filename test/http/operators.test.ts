@@ -119,6 +119,20 @@ describe('operators: a purchase, its jobs, and the retry', function () {
     expect(await jobDocs(id)).to.have.length(1);
   });
 
+  it('after Agendash\'s Requeue (a new job), the purchase shows both jobs: the new one completed, the old one still failed (README: Troubleshooting)', async function () {
+    const id = await failedForGood();
+    const [old] = await jobDocs(id);
+    const requeue = await sys.http.post('/admin/jobs/api/jobs/requeue').set('Authorization', adminAuth).send({ jobIds: [old!._id.toString()] });
+    expect(requeue.body.requeuedCount).to.equal(1);
+    const data = await detailWhen(id, 'completed');
+    expect(data.jobs.map((j: JobView) => j.state)).to.deep.equal(['completed', 'failed']);
+    expect(data.jobs[1].id).to.equal(old!._id.toString());
+    // The purchase, not the job list, says what is left to do.
+    const failedPurchases = await admin('/api/admin/purchases?status=failed&limit=100');
+    expect(failedPurchases.body.data.items.map((p: { id: string }) => p.id)).to.not.include(id);
+    expect((await retry(id)).status).to.equal(409);
+  });
+
   it('GET /api/admin/purchases/:id: 404 unknown, 400 malformed, 401 without credentials', async function () {
     expect((await admin('/api/admin/purchases/0123456789abcdef01234567')).body.error.code).to.equal('TRANSACTION_NOT_FOUND');
     expect((await admin('/api/admin/purchases/xyz')).status).to.equal(400);
