@@ -5,9 +5,13 @@ import type { Metrics } from '../infra/metrics.js';
 
 const DASHBOARD = '/admin/jobs';
 
-/** An open Agendash page polls its list and stats every few seconds: worth `debug`, not `info`. */
+/**
+ * An open Agendash page polls its list and stats every few seconds (and loads its assets): worth
+ * `debug`, not `info`. Opening the page itself, and every action, stay at `info`.
+ */
 function isDashboardPolling(req: Request, status: number): boolean {
-  return req.method === 'GET' && status < 400 && (req.baseUrl === DASHBOARD || req.originalUrl.startsWith(`${DASHBOARD}/`));
+  const path = req.originalUrl.split('?')[0]!;
+  return req.method === 'GET' && status < 400 && path.startsWith(`${DASHBOARD}/`) && path !== `${DASHBOARD}/`;
 }
 
 /**

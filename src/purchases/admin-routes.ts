@@ -4,7 +4,7 @@ import { jobsOfPurchase } from '../infra/queue/jobs-of-purchase.js';
 import { objectId, validate } from '../http/validate.js';
 import { pageQuery } from '../http/paging.js';
 import type { AppContext } from '../shared/context.js';
-import { getPurchase, listPurchases, presentPurchaseSummary } from './purchases.js';
+import { getPurchase, listPurchases, presentPurchaseDetail, presentPurchaseSummary } from './purchases.js';
 import { processingStats } from './processing-stats.js';
 import { retryRewards } from './retry-rewards.js';
 
@@ -35,13 +35,8 @@ export function adminPurchaseRoutes(ctx: AppContext): Router {
 
   router.get('/:id', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
-    const purchase = await getPurchase(models, id);
-    const jobs = await jobsOfPurchase(ctx.agenda, id);
-    const summary = presentPurchaseSummary(purchase);
-    res.json({
-      success: true,
-      data: { ...summary, lines: purchase.lines ?? [], rewards: { ...summary.rewards, distribution: purchase.rewards?.distribution ?? null }, jobs },
-    });
+    const [purchase, jobs] = await Promise.all([getPurchase(models, id), jobsOfPurchase(ctx.agenda, id)]);
+    res.json({ success: true, data: presentPurchaseDetail(purchase, jobs) });
   });
 
   router.post('/:id/rewards/retry', async (req, res) => {

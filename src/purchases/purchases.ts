@@ -1,4 +1,5 @@
 import type { LedgerDoc, Models, RewardStatus } from '../infra/database/models.js';
+import type { PurchaseJob } from '../infra/queue/jobs-of-purchase.js';
 import { after, newestFirst, pageOf, type Page } from '../http/paging.js';
 import { NotFound } from '../shared/errors.js';
 
@@ -20,6 +21,12 @@ export function presentPurchaseSummary(p: LedgerDoc) {
       completedAt: r?.completedAt ?? null,
     },
   };
+}
+
+/** A purchase in full for operators: lines, distribution, and its jobs. */
+export function presentPurchaseDetail(p: LedgerDoc, jobs: PurchaseJob[]) {
+  const summary = presentPurchaseSummary(p);
+  return { ...summary, lines: p.lines ?? [], rewards: { ...summary.rewards, distribution: p.rewards?.distribution ?? null }, jobs };
 }
 
 export async function getPurchase(models: Models, transactionId: string): Promise<LedgerDoc> {

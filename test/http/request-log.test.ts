@@ -10,14 +10,16 @@ describe('request log', function () {
 
   const requests = (lines: LogLine[]) => lines.filter((l) => l.message === 'request');
 
-  it('logs the dashboard\'s polling at debug, operator actions and the API at info', async function () {
+  it('logs the dashboard\'s polling at debug; opening it, operator actions and the API at info', async function () {
     const lines = await captureLogs(async () => {
+      await sys.http.get('/admin/jobs/').set('Authorization', adminAuth);
       await sys.http.get('/admin/jobs/api/stats').set('Authorization', adminAuth);
       await sys.http.get('/admin/jobs/api').query({ limit: 5 }).set('Authorization', adminAuth);
       await sys.http.post('/admin/jobs/api/jobs/retry').set('Authorization', adminAuth).send({ jobIds: [] });
       await sys.http.get('/health');
     });
-    const [stats, list, action, health] = requests(lines);
+    const [page, stats, list, action, health] = requests(lines);
+    expect(page).to.include({ level: 'info', status: 200 });
     expect(stats).to.include({ level: 'debug', route: '/admin/jobs/api/stats', status: 200 });
     expect(list).to.include({ level: 'debug' });
     expect(action).to.include({ level: 'info', method: 'POST' });

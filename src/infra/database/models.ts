@@ -106,6 +106,8 @@ userSchema.index({ email: 1 }, { unique: true });
 // A customer's direct referrals, newest first, and their whole downline (multikey on the upline).
 userSchema.index({ referrer: 1, createdAt: -1 });
 userSchema.index({ ancestors: 1 });
+// Support's list of users, newest first.
+userSchema.index({ createdAt: -1 });
 
 const productSchema = new Schema<ProductDoc>(
   {
@@ -117,6 +119,7 @@ const productSchema = new Schema<ProductDoc>(
   { timestamps: true, versionKey: false },
 );
 productSchema.index({ sku: 1 }, { unique: true });
+productSchema.index({ active: 1, createdAt: -1 });
 
 const cartSchema = new Schema<CartDoc>(
   {
@@ -157,6 +160,8 @@ const ledgerSchema = new Schema<LedgerDoc>(
 ledgerSchema.index({ entryKey: 1 }, { unique: true });
 ledgerSchema.index({ purchase: 1 });
 ledgerSchema.index({ type: 1, 'rewards.status': 1, createdAt: 1 });
+// Processing-time figures: purchases completed within a window.
+ledgerSchema.index({ type: 1, 'rewards.status': 1, 'rewards.completedAt': 1 });
 ledgerSchema.index({ user: 1, type: 1, createdAt: -1 });
 // A user's points are the sum of their reward entries: summed from the index alone.
 ledgerSchema.index({ user: 1, type: 1, amount: 1 });
