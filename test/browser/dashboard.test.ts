@@ -23,6 +23,7 @@ describe('Agendash in a real browser: find a purchase\'s failed job, read why, r
   const faults = new FaultInjector('injected failure: payment ledger offline');
 
   before(async function () {
+    this.timeout(15 * 60_000); // apt-get may install Chromium first (each apt step bounded to 5 min)
     const missing = ensureChromium();
     if (missing) {
       console.log(`      skipped: ${missing}`);
