@@ -5,7 +5,7 @@
  *   npm start                                  # terminal 1: prints  admin:<password>
  *   ADMIN_PASSWORD=<password> npm run seed     # terminal 2
  *
- * A client tool, not part of the service: it reads only SEED_URL (default
+ * A client tool, not part of the service: it reads only SERVICE_URL (or SEED_URL; default
  * http://127.0.0.1:${PORT:-3000}), PORT, ADMIN_USERNAME (default `admin`) and ADMIN_PASSWORD.
  * Every run adds a fresh tree (emails carry a run suffix), so running it again never fails.
  */
@@ -101,14 +101,14 @@ interface Settings {
 }
 
 function readSettings(env: NodeJS.ProcessEnv): Settings {
-  const baseUrl = (env.SEED_URL?.trim() || `http://127.0.0.1:${env.PORT?.trim() || '3000'}`).replace(/\/+$/, '');
+  const baseUrl = (env.SERVICE_URL?.trim() || env.SEED_URL?.trim() || `http://127.0.0.1:${env.PORT?.trim() || '3000'}`).replace(/\/+$/, '');
   const adminPassword = env.ADMIN_PASSWORD;
   if (!adminPassword) {
     throw new SeedError(
       'ADMIN_PASSWORD is not set. The seed talks to a running service with its admin credentials:\n' +
         '  1. in one terminal:  npm start   (it prints "admin:<password>" when ADMIN_USERNAME/ADMIN_PASSWORD are not set)\n' +
         '  2. in another:       ADMIN_PASSWORD=<password> npm run seed\n' +
-        `(ADMIN_USERNAME defaults to "admin"; SEED_URL defaults to ${baseUrl}.)`,
+        `(ADMIN_USERNAME defaults to "admin"; the service is looked for at ${baseUrl}: set SERVICE_URL, or PORT, to point elsewhere.)`,
     );
   }
   return { baseUrl, adminUser: env.ADMIN_USERNAME?.trim() || 'admin', adminPassword };
@@ -139,7 +139,7 @@ class Api {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       throw new SeedError(
         `Cannot reach the service at ${this.settings.baseUrl} (${cause?.code ?? cause?.message ?? (error as Error).message}).\n` +
-          'Start it first with `npm start` in another terminal, or point SEED_URL at it.',
+          'Start it first with `npm start` in another terminal, or point SERVICE_URL (or PORT) at it.',
       );
     }
     const text = await res.text();
@@ -283,31 +283,36 @@ function report(settings: Settings, run: string, created: Map<string, Created>, 
   const first = buyers[0]!;
   const key = `demo-${run}-${first.member.key}`;
   const auth = '-H "Authorization: Bearer $TOKEN"';
+  // Reads an answer from stdin and prints one field of its data; an error answer stops with its code and message.
+  const field = (path: string) =>
+    `node -e 'let r; try { r = JSON.parse(require("fs").readFileSync(0, "utf8")) } catch { console.error("not a JSON answer: is the service running at this BASE?"); process.exit(1) } ` +
+    `if (!r.success) { console.error("the service answered " + r.error.code + ": " + r.error.message); process.exit(1) } console.log(r.data.${path})'`;
   out.push(
     '',
-    `Try it as ${first.member.name}, a buyer at the bottom of the tree (paste into a shell):`,
+    `Try it as ${first.member.name}, a buyer at the bottom of the tree (paste into a shell; README "Try it" has the same lines):`,
     '',
     `  BASE=${base}`,
     `  TOKEN='${first.token}'`,
+    `  KEY=${key}    # the checkout's Idempotency-Key: the same key again replays its answer and charges nothing`,
     '',
     '  # the cart, priced from the catalog',
     `  curl -s $BASE/api/cart ${auth}; echo`,
-    '  # pay it; the same Idempotency-Key again returns the same answer and charges nothing',
-    `  curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: ${key}"; echo`,
-    '  # the rewards: put the "transactionId" of the checkout answer in place of <transactionId>',
-    `  curl -s $BASE/api/transactions/<transactionId> ${auth}; echo`,
-    '  # wallet, reward points, level',
-    `  curl -s $BASE/api/me ${auth}; echo`,
-    '',
-    '  # or in one go: replays the checkout above (same key) and polls its rewards until they are not pending',
-    `  TX=$(curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: ${key}" | node -pe 'JSON.parse(require("fs").readFileSync(0)).data.transactionId')`,
-    `  for i in $(seq 20); do S=$(curl -s $BASE/api/transactions/$TX ${auth} | node -pe 'JSON.parse(require("fs").readFileSync(0)).data.rewards.status'); echo "rewards: $S"; [ "$S" = completed ] || [ "$S" = failed ] && break; sleep 0.5; done`,
+    '  # pay it: the answer says rewards "pending" (see README, "What a purchase\'s rewards status means")',
+    `  curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: $KEY"; echo`,
+    '  # the same checkout again (same key) gives its transaction id; then its rewards, polled until they are paid',
+    `  TX=$(curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: $KEY" | ${field('transactionId')}) && echo "transaction $TX"`,
+    `  for i in $(seq 20); do S=$(curl -s $BASE/api/transactions/$TX ${auth} | ${field('rewards.status')}) || break; echo "rewards: $S"; [ "$S" = completed ] || [ "$S" = failed ] && break; sleep 0.5; done`,
     `  curl -s $BASE/api/transactions/$TX ${auth}; echo`,
+    '  # wallet, reward points, level; purchase history; reward statement; referrals',
+    `  curl -s $BASE/api/me ${auth}; echo`,
+    `  curl -s $BASE/api/purchases ${auth}; echo`,
+    `  curl -s $BASE/api/rewards ${auth}; echo`,
     '',
-    `The other buyers: set TOKEN to their token and use another Idempotency-Key (e.g. demo-${run}-<name>).`,
+    `The other buyers: set TOKEN to their token and KEY to another Idempotency-Key (e.g. demo-${run}-<name>).`,
     '',
     `Jobs dashboard (Agendash): ${base}/admin/jobs  (user "${settings.adminUser}", the admin password)`,
     `  its API: curl -s -u "${settings.adminUser}:$ADMIN_PASSWORD" "$BASE/admin/jobs/api?job=process-checkout-rewards&limit=50"`,
+    `What happened to a purchase: curl -s -u "${settings.adminUser}:$ADMIN_PASSWORD" $BASE/api/admin/purchases/$TX`,
     `Pools: curl -s -u "${settings.adminUser}:$ADMIN_PASSWORD" $BASE/api/admin/pools`,
   );
   return out.join('\n') + '\n';

@@ -1,7 +1,13 @@
 import { Router } from 'express';
+import Joi from 'joi';
+import { validate } from '../http/validate.js';
+import { pageQuery } from '../http/paging.js';
 import type { AppContext } from '../shared/context.js';
 import { pointsOfUser } from '../rewards/points.js';
+import { referralsOf } from './referrals.js';
 import { getUser } from './users.js';
+
+const referralsQuery = Joi.object({ ...pageQuery });
 
 export function accountRoutes(ctx: AppContext): Router {
   const router = Router();
@@ -19,6 +25,11 @@ export function accountRoutes(ctx: AppContext): Router {
         lifetimeSpend: user.lifetimeSpend,
       },
     });
+  });
+
+  router.get('/referrals', async (req, res) => {
+    const page = validate(referralsQuery, req.query, 'query');
+    res.json({ success: true, data: await referralsOf(ctx.database.models, req.userId!, page) });
   });
   return router;
 }

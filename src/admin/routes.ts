@@ -3,9 +3,14 @@ import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
 import type { TokenService } from '../http/auth.js';
 import { amount, noBody, objectId, sku, validate } from '../http/validate.js';
+import { notFoundRoute } from '../http/error-handler.js';
+import { pageQuery } from '../http/paging.js';
 import { LEVELS } from '../rewards/rules.js';
 import { createUser, creditWallet, getUser, presentUser } from '../accounts/users.js';
-import { presentProduct, upsertProduct } from '../catalog/products.js';
+import { findUsers, userForSupport } from '../accounts/find-users.js';
+import { listProducts, presentProduct, upsertProduct } from '../catalog/products.js';
+import { adminPurchaseRoutes } from '../purchases/admin-routes.js';
+import { refundRoutes } from '../refunds/routes.js';
 import { poolTotals } from '../rewards/pools.js';
 
 const newUserBody = Joi.object({
@@ -25,6 +30,8 @@ const productBody = Joi.object({
   active: Joi.boolean().strict(),
 }).required();
 const idParams = Joi.object({ id: objectId().required() });
+const usersQuery = Joi.object({ email: Joi.string().email({ tlds: false }).max(254), ...pageQuery });
+const productsQuery = Joi.object({ active: Joi.boolean(), ...pageQuery });
 
 export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
   const router = Router();
@@ -35,6 +42,15 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
     const user = await createUser(models, body);
     ctx.log.info('user created', { userId: user._id.toString(), referrerId: body.referrerId ?? null });
     res.status(201).json({ success: true, data: presentUser(user, 0) }); // a new user has no ledger entries yet
+  });
+
+  router.get('/users', async (req, res) => {
+    res.json({ success: true, data: await findUsers(models, validate(usersQuery, req.query, 'query')) });
+  });
+
+  router.get('/users/:id', async (req, res) => {
+    const { id } = validate(idParams, req.params, 'params');
+    res.json({ success: true, data: await userForSupport(models, id) });
   });
 
   router.post('/users/:id/token', async (req, res) => {
@@ -59,8 +75,17 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
     res.status(created ? 201 : 200).json({ success: true, data: presentProduct(product) });
   });
 
+  router.get('/products', async (req, res) => {
+    res.json({ success: true, data: await listProducts(models, validate(productsQuery, req.query, 'query')) });
+  });
+
   router.get('/pools', async (_req, res) => {
     res.json({ success: true, data: await poolTotals(models) });
   });
+
+  router.use('/purchases', adminPurchaseRoutes(ctx));
+  // Past the admin credentials, an unknown admin route is a 404 (not the customer router's 401).
+  router.use(refundRoutes(ctx));
+  router.use(notFoundRoute);
   return router;
 }

@@ -1,5 +1,6 @@
 import type { ClientSession } from 'mongoose';
 import type { CartLine, Models, PricedLine, ProductDoc } from '../infra/database/models.js';
+import { after, newestFirst, pageOf } from '../http/paging.js';
 import { NotFound, ValidationFailed } from '../shared/errors.js';
 
 /** Keeps every money computation (total × basis points) far inside the safe integer range. */
@@ -7,6 +8,16 @@ export const MAX_ORDER_TOTAL = 100_000_000_000;
 
 export function presentProduct(p: ProductDoc) {
   return { id: p._id.toString(), sku: p.sku, name: p.name, price: p.price, active: p.active };
+}
+
+/** Products newest first; `activeOnly` is the customers' catalogue. */
+export async function listProducts(models: Models, filter: { activeOnly?: boolean; active?: boolean; limit: number; cursor?: string }) {
+  const active = filter.activeOnly ? { active: true } : filter.active === undefined ? {} : { active: filter.active };
+  const docs = await models.Product.find({ $and: [active, after(filter.cursor)] })
+    .sort(newestFirst)
+    .limit(filter.limit + 1)
+    .lean();
+  return pageOf(docs, filter.limit, presentProduct);
 }
 
 export async function upsertProduct(

@@ -22,7 +22,8 @@ export interface CheckoutResponse {
     transactionId: string;
     cartTotal: number;
     newWalletBalance: number;
-    rewards: { totalRewardPoints: number; status: 'processing' };
+    /** What the purchase itself says right after checkout: no job has picked it up yet. */
+    rewards: { totalRewardPoints: number; status: 'pending' };
     note: string;
   };
 }
@@ -33,7 +34,7 @@ function checkoutResponse(transactionId: string, cartTotal: number, newWalletBal
   return {
     success: true,
     message: 'Checkout successful',
-    data: { transactionId, cartTotal, newWalletBalance, rewards: { totalRewardPoints, status: 'processing' }, note: NOTE },
+    data: { transactionId, cartTotal, newWalletBalance, rewards: { totalRewardPoints, status: 'pending' }, note: NOTE },
   };
 }
 

@@ -2,10 +2,13 @@ import express, { type Express } from 'express';
 import type { AppContext } from '../shared/context.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { adminRoutes } from '../admin/routes.js';
+import { catalogRoutes } from '../catalog/routes.js';
+import { purchaseRoutes } from '../purchases/routes.js';
+import { rewardRoutes } from '../rewards/routes.js';
+import { docsRoutes } from './docs.js';
 import { cartRoutes } from '../cart/routes.js';
 import { checkoutRoutes } from '../checkout/routes.js';
 import { opsRoutes } from '../ops/routes.js';
-import { refundRoutes } from '../refunds/routes.js';
 import { requireAdmin, requireCustomer, TokenService } from './auth.js';
 import { dashboard } from './dashboard.js';
 import { errorHandler, notFoundRoute } from './error-handler.js';
@@ -27,11 +30,12 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   app.use(opsRoutes(ctx));
   // Agendash has no auth of its own: the admin credentials guard it; dashboard() guards it from other sites.
   app.use('/admin/jobs', admin, dashboard(ctx));
+  app.use(docsRoutes());
 
   app.use('/api', noStore, ...jsonBody(ctx.config.bodyLimitBytes));
-  app.use('/api/admin', admin, adminRoutes(ctx, tokens), refundRoutes(ctx));
+  app.use('/api/admin', admin, adminRoutes(ctx, tokens));
   app.use('/api/cart', customer, cartRoutes(ctx));
-  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx));
+  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx), purchaseRoutes(ctx), rewardRoutes(ctx), catalogRoutes(ctx));
 
   app.use(notFoundRoute);
   app.use(errorHandler(ctx.log));

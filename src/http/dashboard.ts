@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { createExpressMiddleware } from 'agendash';
+import { agendashDataFilter } from '../admin/agendash-data-filter.js';
 import type { AppContext } from '../shared/context.js';
 import { NotFound } from '../shared/errors.js';
 import { dashboardGuard } from './dashboard-guard.js';
@@ -16,7 +17,7 @@ const count = (max: number) => Joi.number().integer().min(0).max(max);
 const schemas: Record<string, { where: 'body' | 'query'; schema: Joi.Schema }> = {
   'GET /api': {
     where: 'query',
-    schema: Joi.object({ job: text(), state: text(), q: text(), property: text(), isObjectId: text(), skip: count(1_000_000), limit: count(1000).min(1) }),
+    schema: Joi.object({ job: text(), state: text(), q: text(), property: text(), value: text(), isObjectId: text(), skip: count(1_000_000), limit: count(1000).min(1) }),
   },
   'GET /api/logs': {
     where: 'query',
@@ -82,6 +83,6 @@ export function dashboard(ctx: AppContext): Router {
   const router = Router();
   router.use('/api', noStore);
   router.use(dashboardGuard, ...jsonBody(ctx.config.bodyLimitBytes), validateDashboardInput);
-  router.use(extendAgendashCsp, errorBodiesAsSpec, createExpressMiddleware(ctx.agenda));
+  router.use(extendAgendashCsp, errorBodiesAsSpec, agendashDataFilter(ctx.agenda), createExpressMiddleware(ctx.agenda));
   return router;
 }

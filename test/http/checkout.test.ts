@@ -34,7 +34,7 @@ describe('checkout over HTTP', function () {
         transactionId,
         cartTotal: 1000,
         newWalletBalance: 4000,
-        rewards: { totalRewardPoints: 100, status: 'processing' },
+        rewards: { totalRewardPoints: 100, status: 'pending' }, // the purchase's own status: one vocabulary
         note: 'Tree rewards and level upgrades are being processed in the background',
       },
     });

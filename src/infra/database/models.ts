@@ -24,6 +24,7 @@ export interface ProductDoc {
   name: string;
   price: number;
   active: boolean;
+  createdAt: Date;
 }
 
 export interface CartLine {
@@ -130,6 +131,11 @@ const userSchema = new Schema<UserDoc>(
   { timestamps: true, versionKey: false },
 );
 userSchema.index({ email: 1 }, { unique: true });
+// A customer's direct referrals, newest first, and their whole downline (multikey on the upline).
+userSchema.index({ referrer: 1, createdAt: -1 });
+userSchema.index({ ancestors: 1 });
+// Support's list of users, newest first.
+userSchema.index({ createdAt: -1 });
 
 const productSchema = new Schema<ProductDoc>(
   {
@@ -141,6 +147,7 @@ const productSchema = new Schema<ProductDoc>(
   { timestamps: true, versionKey: false },
 );
 productSchema.index({ sku: 1 }, { unique: true });
+productSchema.index({ active: 1, createdAt: -1 });
 
 const cartSchema = new Schema<CartDoc>(
   {
@@ -186,6 +193,8 @@ const ledgerSchema = new Schema<LedgerDoc>(
 ledgerSchema.index({ entryKey: 1 }, { unique: true });
 ledgerSchema.index({ purchase: 1 });
 ledgerSchema.index({ type: 1, 'rewards.status': 1, createdAt: 1 });
+// Processing-time figures: purchases completed within a window.
+ledgerSchema.index({ type: 1, 'rewards.status': 1, 'rewards.completedAt': 1 });
 ledgerSchema.index({ user: 1, type: 1, createdAt: -1 });
 ledgerSchema.index({ 'refund.idempotencyKey': 1 });
 // A user's points are the sum of their reward entries: summed from the index alone.

@@ -1,0 +1,213 @@
+/**
+ * The API's data shapes as JSON Schema (OpenAPI 3.1). Objects list every field they may carry
+ * (`additionalProperties: false`), so a field added to a response without documenting it fails
+ * test/http/openapi.test.ts.
+ */
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+/** An object whose listed properties are all required, and nothing else. */
+export const obj = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  additionalProperties: false,
+  required: Object.keys(properties).filter((k) => !optional.includes(k)),
+  properties,
+});
+
+const id = { type: 'string', pattern: '^[0-9a-f]{24}$' };
+const int = { type: 'integer', minimum: 0 };
+const str = { type: 'string' };
+const bool = { type: 'boolean' };
+const date = { type: 'string', format: 'date-time' };
+const level = { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'] };
+const status = { type: 'string', enum: ['pending', 'processing', 'completed', 'failed', 'cancelled', 'reversing', 'reversed'] };
+/** Points can be negative: a reversal of points already spent leaves them owed. */
+const points = { type: 'integer' };
+const refundInfo = obj({ refundedAt: date, by: str, reason: nullable(str) });
+const nextCursor = { ...nullable(str), description: 'Pass as `cursor` for the next page; null on the last page.' };
+const rewardsSummary: Record<string, Schema> = {
+  status: ref('RewardStatus'),
+  totalRewardPoints: int,
+  attempts: int,
+  lastError: nullable(str),
+  attemptedAt: nullable(date),
+  completedAt: nullable(date),
+  reversedAt: nullable(date),
+};
+const page = (item: string, extra: Record<string, Schema> = {}) => obj({ ...extra, items: { type: 'array', items: ref(item) }, nextCursor });
+
+export const schemas: Record<string, Schema> = {
+  Error: obj({
+    success: { const: false },
+    error: obj({ code: { ...str, description: 'Stable machine-readable code, e.g. VALIDATION_FAILED' }, message: str, details: {} }, ['details']),
+  }),
+  Level: level,
+  RewardStatus: {
+    ...status,
+    description:
+      'pending: queued, not started · processing: running or waiting for a retry · completed: paid · failed: every attempt failed · cancelled: refunded before it was paid, never paid · reversing: refunded after it was paid, reversal queued · reversed: every entry reversed',
+  },
+  User: obj({
+    id,
+    name: str,
+    email: { type: 'string', format: 'email' },
+    referrerId: nullable(id),
+    level: nullable(level),
+    isActive: bool,
+    isVerified: bool,
+    walletBalance: int,
+    rewardPoints: { ...points, description: 'The sum of the user\'s reward ledger entries and their reversals' },
+    lifetimeSpend: int,
+  }),
+  Me: obj({ id, name: str, walletBalance: int, rewardPoints: points, level: nullable(level), lifetimeSpend: int }),
+  IssuedToken: obj({ id, token: str, expiresAt: date }),
+  Wallet: obj({ id, walletBalance: int }),
+  Product: obj({ id, sku: str, name: str, price: { type: 'integer', minimum: 1 }, active: bool }),
+  Pools: obj({ appRevenue: int, giftsPool: int, rewardsPaid: int, refunded: { ...int, description: 'Wallet money given back by refunds' } }),
+  Refund: obj({
+    transactionId: id,
+    alreadyRefunded: { ...bool, description: 'true: it had been refunded before, nothing changed now' },
+    refund: obj({ refundedAt: date, by: str, reason: nullable(str), idempotencyKey: nullable(str) }, ['idempotencyKey']),
+    amount: int,
+    rewardsStatus: ref('RewardStatus'),
+  }),
+  PricedLine: obj({ sku: str, name: str, unitPrice: int, quantity: int, lineTotal: int }),
+  CartLine: obj({ sku: str, quantity: int }),
+  Cart: obj({
+    version: int,
+    items: { type: 'array', items: { anyOf: [ref('PricedLine'), ref('CartLine')] }, description: 'Priced lines; unpriced ones when a product became unavailable' },
+    total: nullable(int),
+    unavailable: { type: 'array', items: str },
+  }),
+  Checkout: obj({
+    success: { const: true },
+    message: { const: 'Checkout successful' },
+    data: obj({
+      transactionId: id,
+      cartTotal: int,
+      newWalletBalance: int,
+      rewards: obj({ totalRewardPoints: int, status: { const: 'pending' } }),
+      note: str,
+    }),
+  }),
+  Distribution: obj({
+    cartTotal: int,
+    totalRewardPoints: int,
+    appRevenue: int,
+    treeBudget: int,
+    giftsPool: int,
+    slotAmount: int,
+    payouts: { type: 'array', items: obj({ userId: id, slot: level, amount: int, depth: int }) },
+    skipped: { type: 'array', items: obj({ userId: id, depth: int, reason: str }) },
+    treePaid: int,
+    giftsPoolBase: int,
+    unusedTreeBudget: int,
+    depthLimited: bool,
+  }),
+  Rewards: obj(
+    {
+      status: ref('RewardStatus'),
+      totalRewardPoints: int,
+      distribution: nullable(ref('Distribution')),
+      attempts: int,
+      lastError: nullable(str),
+      completedAt: nullable(date),
+      attemptedAt: nullable(date),
+      reversedAt: nullable(date),
+    },
+    ['attemptedAt', 'reversedAt'],
+  ),
+  Transaction: obj({
+    id,
+    type: { const: 'purchase' },
+    total: int,
+    lines: { type: 'array', items: ref('PricedLine') },
+    createdAt: date,
+    rewards: ref('Rewards'),
+    refund: nullable(obj({ refundedAt: date, reason: nullable(str) })),
+  }),
+  CustomerPurchase: obj({
+    id,
+    userId: id,
+    total: int,
+    itemCount: int,
+    createdAt: date,
+    refundedAt: nullable(date),
+    rewards: obj({ status: ref('RewardStatus'), totalRewardPoints: int, completedAt: nullable(date) }),
+  }),
+  PurchaseRewardsSummary: obj(rewardsSummary),
+  PurchaseSummary: obj({ id, userId: nullable(id), total: int, itemCount: int, createdAt: date, refund: nullable(refundInfo), rewards: ref('PurchaseRewardsSummary') }),
+  Job: obj({
+    id,
+    name: str,
+    state: { type: 'string', enum: ['scheduled', 'queued', 'running', 'completed', 'failed', 'repeating', 'paused'], description: "Agenda's computeJobState, as Agendash shows it" },
+    failCount: int,
+    failReason: nullable(str),
+    lastRunAt: nullable(date),
+    lastFinishedAt: nullable(date),
+    nextRunAt: nullable(date),
+    lockedAt: nullable(date),
+  }),
+  PurchaseDetail: obj({
+    id,
+    userId: nullable(id),
+    total: int,
+    itemCount: int,
+    createdAt: date,
+    refund: nullable(refundInfo),
+    lines: { type: 'array', items: ref('PricedLine') },
+    rewards: obj({ ...rewardsSummary, distribution: nullable(ref('Distribution')) }),
+    jobs: { type: 'array', items: ref('Job'), description: 'Newest first; more than one after a requeue' },
+  }),
+  RetryResult: obj({
+    id,
+    outcome: { type: 'string', enum: ['revived', 'created', 'waiting'], description: 'revived: its job made due again · created: it had none · waiting: a job will run already' },
+    rewards: ref('PurchaseRewardsSummary'),
+    jobs: { type: 'array', items: ref('Job') },
+  }),
+  ProcessingStats: obj({
+    byStatus: obj({ pending: int, processing: int, completed: int, failed: int, cancelled: int, reversing: int, reversed: int }),
+    completedInWindow: obj({
+      windowMinutes: int,
+      count: int,
+      sampled: { ...bool, description: 'true when only the newest 10 000 were measured' },
+      p50Ms: nullable(int),
+      p95Ms: nullable(int),
+      maxMs: nullable(int),
+    }),
+  }),
+  RewardCredit: obj({
+    id,
+    purchaseId: nullable(id),
+    type: { type: 'string', enum: ['reward', 'reversal'], description: 'reversal: the purchase was refunded; the amount is negative' },
+    slot: nullable(str),
+    depth: nullable(int),
+    amount: points,
+    createdAt: date,
+  }),
+  Referral: obj({ id, name: str, level: nullable(level), joined: date }),
+  UserPage: page('User'),
+  ProductPage: page('Product'),
+  PurchaseSummaryPage: page('PurchaseSummary'),
+  CustomerPurchasePage: page('CustomerPurchase'),
+  RewardStatement: page('RewardCredit', { total: { ...points, description: 'All reward points, every page: the ledger sum' } }),
+  Referrals: page('Referral', { summary: obj({ directCount: int, downlineCount: { ...int, description: 'Everyone below, at any depth' } }) }),
+  Health: obj({ status: { const: 'ok' }, uptimeSeconds: int }),
+  Readiness: obj({
+    status: { type: 'string', enum: ['ready', 'not ready'] },
+    database: obj({ ok: bool, error: str, server: str, version: str, transactions: bool, source: str }, ['error']),
+    queue: obj({ ok: bool, error: str }, ['error']),
+  }),
+  AgendashList: {
+    type: 'object',
+    required: ['overview', 'jobs', 'total', 'totalPages'],
+    properties: {
+      overview: { type: 'array', items: { type: 'object', required: ['displayName', 'total'] } },
+      jobs: { type: 'array', items: { type: 'object', required: ['job', 'failed', 'completed', 'running', 'queued', 'scheduled'] } },
+      total: int,
+      totalPages: int,
+    },
+  },
+};
+

@@ -1,0 +1,18 @@
+import { Router } from 'express';
+import Joi from 'joi';
+import { validate } from '../http/validate.js';
+import { pageQuery } from '../http/paging.js';
+import type { AppContext } from '../shared/context.js';
+import { rewardStatement } from './statement.js';
+
+const statementQuery = Joi.object({ ...pageQuery });
+
+/** The customer's reward statement (mounted at /api, behind the bearer token). */
+export function rewardRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/rewards', async (req, res) => {
+    const page = validate(statementQuery, req.query, 'query');
+    res.json({ success: true, data: await rewardStatement(ctx.database.models, req.userId!, page) });
+  });
+  return router;
+}

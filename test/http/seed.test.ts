@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { ADMIN, startTestSystem, type TestSystem } from '../support/system.js';
+
+const run = promisify(execFile);
+
+/** Issue 8, the newcomer path: `npm run seed` against a service on any port, and its printed lines pasted into a shell. */
+describe('npm run seed and the lines it prints', function () {
+  let sys: TestSystem;
+  let printed = '';
+
+  before(async function () {
+    sys = await startTestSystem({ worker: true });
+    // SERVICE_URL names the service (its port is a free one, not 3000).
+    const seeded = await run(process.execPath, ['--import', 'tsx', 'src/seed.ts'], {
+      env: { PATH: process.env.PATH ?? '', SERVICE_URL: sys.url!, ADMIN_PASSWORD: ADMIN.password },
+      timeout: 60_000,
+    });
+    printed = seeded.stdout;
+  });
+  after(async () => sys?.shutdown());
+
+  /** The shell lines of the "Try it" block, as a reader would paste them. */
+  const snippet = () => {
+    const block = printed.slice(printed.indexOf('Try it as'), printed.indexOf('The other buyers'));
+    return block.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.slice(2)).join('\n');
+  };
+  const bash = (script: string) => run('bash', ['-c', script], { timeout: 30_000 }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+
+  it('finds the service through SERVICE_URL and seeds it', function () {
+    expect(printed).to.contain(`Seeded ${sys.url}`);
+    expect(printed).to.match(/KEY=demo-\w+-zoe/);
+  });
+
+  it('its lines, pasted twice, pay the purchase once: checkout says pending, the poll ends completed, no TypeError', async function () {
+    const first = await bash(snippet());
+    expect(first.stderr, first.stderr).to.equal('');
+    expect(first.stdout).to.match(/"status":"pending"/);
+    expect(first.stdout).to.match(/rewards: completed/);
+    const second = await bash(snippet()); // the same key replays the same checkout
+    expect(second.stderr).to.equal('');
+    const ids = [...`${first.stdout}${second.stdout}`.matchAll(/transaction ([0-9a-f]{24})/g)].map((m) => m[1]);
+    expect(new Set(ids).size).to.equal(1);
+  });
+
+  it('with a bad token or another key on the emptied cart, stops with the service\'s message instead of a TypeError', async function () {
+    const badToken = await bash(snippet().replace(/TOKEN='[^']+'/, "TOKEN='nope'"));
+    expect(badToken.stderr).to.contain('the service answered UNAUTHENTICATED');
+    expect(badToken.stderr).to.not.contain('TypeError');
+    const otherKey = await bash(snippet().replace(/KEY=\S+/, 'KEY=another-key'));
+    expect(otherKey.stderr).to.contain('the service answered EMPTY_CART');
+    expect(otherKey.stderr).to.not.contain('TypeError');
+  });
+});
