@@ -99,7 +99,7 @@ describe('chaos: worker processes killed while rewards are paid', function () {
     // until they expire; then a live worker takes each job again, finds it paid, and unlocks it.
     const locked = () => api.ctx.database.db.collection('agendaJobs').countDocuments({ name: JOB, lockedAt: { $ne: null } });
     await waitFor(async () => ((await locked()) === 0 ? true : undefined), LOCK_LIFETIME_MS + 10_000, 200);
-    for (const w of workers) expect(await w.stop(), w.output).to.equal(0);
+    for (const w of workers) expect(await w.stop(), w.output.slice(-3000)).to.equal(0);
 
     // The recomputation: SPEC §5 over each buyer's upline as it stands (the tree did not change).
     const expected = new Map<string, number>();

@@ -25,9 +25,10 @@ export class WorkerProcess {
     void this.exited.then(() => WorkerProcess.all.delete(this));
   }
 
+  /** Starts a worker and resolves once it has started (connected, Agenda running, signal handlers set). */
   static async start(dbName: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
     const { uri } = await testMongo();
-    return new WorkerProcess({
+    const worker = new WorkerProcess({
       NODE_ENV: 'test',
       MONGODB_URI: uri,
       MONGODB_DB: dbName,
@@ -37,6 +38,8 @@ export class WorkerProcess {
       JOB_BACKOFF_JITTER: '0',
       ...env,
     });
+    await worker.waitForOutput(/ info started /);
+    return worker;
   }
 
   get pid(): number {
