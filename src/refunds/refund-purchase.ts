@@ -1,7 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { OnRollback } from '../infra/database/unit-of-work.js';
 import type { AppContext } from '../shared/context.js';
-import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
+import { isDuplicateKeyError, REWARD_ENTRY_TYPES, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
 import { AmountOutOfRange, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
 import { requestReversal } from './request-reversal.js';
 
@@ -44,7 +44,9 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
       const refund: PurchaseRefund = { refundedAt: new Date(), by: request.by, reason: request.reason ?? null, idempotencyKey: request.idempotencyKey ?? null };
-      const rewardsStatus: RewardStatus = purchase.rewards.status === 'completed' ? 'reversing' : 'cancelled';
+      // Paid means completed — or, without a transaction, entries a run wrote before it failed or died.
+      const paid = purchase.rewards.status === 'completed' || (await models.Ledger.exists({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null)) !== null;
+      const rewardsStatus: RewardStatus = paid ? 'reversing' : 'cancelled';
       const pid = purchase._id.toString();
       await models.Ledger.create([{ type: 'refund', entryKey: `refund:${pid}`, user: purchase.user, amount: purchase.amount, purchase: purchase._id }], { session });
       onRollback(() => models.Ledger.deleteOne({ entryKey: `refund:${pid}` }));
