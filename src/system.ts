@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
@@ -7,6 +6,7 @@ import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
 import type { ServerCapabilities } from './infra/database/capabilities.js';
 import { openDatabase } from './infra/database/connection.js';
 import type { Logger } from './infra/logger.js';
+import { startHttpServer, type HttpServer } from './infra/http-server.js';
 import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda, JOBS_COLLECTION } from './infra/queue/agenda.js';
 import { TokenService } from './http/auth.js';
@@ -62,28 +62,20 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   if (options.worker) await scheduleMaintenanceJobs(agenda, ctx);
 
   let app: Express | undefined;
-  let server: Server | undefined;
-  let url: string | undefined;
+  let http: HttpServer | undefined;
   if (options.http) {
     app = createApp(ctx, tokens);
-    const listening = app.listen(options.port ?? config.port);
-    server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('listening', resolve);
-      listening.once('error', reject);
-    });
-    const { port } = server.address() as AddressInfo;
-    url = `http://127.0.0.1:${port}`;
+    http = await startHttpServer(app, { ...config.http, port: options.port ?? config.port });
   }
-  log.info('started', { http: url ?? false, worker: options.worker, agenda: agendaName(agenda) });
+  log.info('started', { listening: http?.address ?? false, worker: options.worker, agenda: agendaName(agenda) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (server) {
-        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await closed;
+      // Bounded by the HTTP grace period whatever clients do, so the queue is always released below.
+      if (http) {
+        const { destroyed } = await http.close();
+        if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs: config.http.shutdownGraceMs });
       }
       const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
       if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
@@ -93,7 +85,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       log.info('stopped');
     })());
 
-  return { ctx, app, server, tokens, url, stop };
+  return { ctx, app, server: http?.server, tokens, url: http?.url, stop };
 }
 
 /**
