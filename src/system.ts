@@ -43,7 +43,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   const database = await openDatabase(config, log);
   config = clampForServer(config, database.capabilities, log);
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api');
-  agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
+  agenda.on('error', (error: Error) => database.availability.reportBackgroundError('agenda', error));
   await agenda.ready;
 
   const ctx: AppContext = { config, log, database, agenda, metrics: createMetrics() };
