@@ -9,6 +9,7 @@ import type { Logger } from './infra/logger.js';
 import { startHttpServer, type HttpServer } from './infra/http-server.js';
 import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda, JOBS_COLLECTION } from './infra/queue/agenda.js';
+import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgotten-locks.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './http/app.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';
@@ -52,6 +53,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
 
   if (options.worker) {
     defineJobs(agenda, ctx, { rewardsUseCase: options.rewardsUseCase });
+    releaseForgottenLocksAfterOutages(database.db, agenda, database.availability, log);
     agenda.on('retry exhausted', (error: Error, job) =>
       log.error('job failed for good; requeue it from /admin/jobs', { job: job.attrs.name, jobId: job.attrs._id?.toString(), error: error.message }),
     );
