@@ -125,10 +125,16 @@ describe('database outage (real processes: db, API, worker)', function () {
         const back = Date.now();
 
         // The API answers again…
-        const apiBack = await until(() => samples.find((s) => s.what === 'checkout' && s.at >= back && s.status === 200), 20_000);
+        const diagnose = (what: string) => async () => {
+          const jobs = await jobsState(uri).catch((e: Error) => e.message);
+          expect.fail(`${what} (database back at ${back})\njobs: ${jobs}\napi:\n${api.output().slice(-2500)}\nworker:\n${worker.output().slice(-5000)}`);
+        };
+        const apiBack = await until(() => samples.find((s) => s.what === 'checkout' && s.at >= back && s.status === 200), 20_000).catch(diagnose('API did not recover'));
         // …and the worker pays a purchase made after the database came back.
         const fresh = await shop.buy(probe, 'ITEM');
-        const paidAt = await until(async () => ((await purchase(uri, fresh))?.rewards?.status === 'completed' ? Date.now() : undefined), 20_000);
+        const paidAt = await until(async () => ((await purchase(uri, fresh))?.rewards?.status === 'completed' ? Date.now() : undefined), 20_000).catch(
+          diagnose(`worker did not pay ${fresh}`),
+        );
 
         const during = samples.filter((s) => s.at > downAt + 300 && s.at + s.ms < restartedAt);
         const first503 = samples.find((s) => s.at >= killedAt && s.status === 503);
@@ -168,7 +174,15 @@ describe('database outage (real processes: db, API, worker)', function () {
         },
       );
       const paid = await purchases.countDocuments({ type: 'purchase' });
-      const released = /released job locks an outage left behind.*"released":(\d+)/.exec(worker.output())?.[1] ?? '0';
+      // Money: each buyer's wallet is what it was less what its purchases cost.
+      const users = client.db('outage').collection<{ walletBalance: number; lifetimeSpend: number }>('users');
+      for (const buyer of [...buyers, probe]) {
+        const user = await users.findOne({ _id: new ObjectId(buyer.id) });
+        const spent = (await purchases.find({ type: 'purchase', user: new ObjectId(buyer.id) }).toArray()).reduce((sum, p) => sum + (p.amount as number), 0);
+        expect(user!.walletBalance + spent, `buyer ${buyer.id}: wallet + purchases (lifetimeSpend ${user!.lifetimeSpend})`).to.equal(10_000_000);
+        expect(user!.lifetimeSpend).to.equal(spent);
+      }
+      const released = [...worker.output().matchAll(/released job locks an outage left behind.*"released":(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
       console.log(
         `      ${paid} purchases committed, all rewards completed; ${samples.filter((s) => s.what !== 'ready' && s.status === 503).length} cart/checkout calls answered 503; ` +
           `the worker released ${released} lock(s) the outage left behind`,
@@ -204,6 +218,16 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, tim
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms`);
     await sleep(100);
+  }
+}
+
+async function jobsState(uri: string): Promise<string> {
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 2_000 });
+  try {
+    const jobs = await client.db('outage').collection('agendaJobs').find({}, { projection: { name: 1, data: 1, lockedAt: 1, nextRunAt: 1, lastRunAt: 1, lastFinishedAt: 1, failCount: 1 } }).toArray();
+    return JSON.stringify(jobs.slice(-8));
+  } finally {
+    await client.close();
   }
 }
 
