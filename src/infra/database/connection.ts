@@ -33,6 +33,10 @@ export const CONNECTION_OPTIONS = {
   // (the driver checks every 500 ms while an operation waits for a server).
   heartbeatFrequencyMS: 2_000,
   connectTimeoutMS: 2_000,
+  // No operation of this service takes anywhere near this long; a connection that stops
+  // answering (a server hung, or shutting down with connections open) fails its operation
+  // instead of holding a request or a job forever.
+  socketTimeoutMS: 30_000,
   // No mongoose buffering: while disconnected it would hold each operation up to 10 s
   // (bufferTimeoutMS); the driver's server selection above fails it in 1 s instead.
   bufferCommands: false,
