@@ -16,6 +16,20 @@ export const DEFAULTS = {
   /** An Idempotency-Key replays its checkout for this long. */
   idempotencyKeyRetentionMs: 24 * 60 * 60_000,
 
+  http: {
+    /** HOST when NODE_ENV is not production: this machine only. */
+    developmentHost: '127.0.0.1',
+    /** HOST when NODE_ENV=production: every interface (a container is reached from outside). */
+    productionHost: '0.0.0.0',
+    /** A request's headers and body must arrive within this (Node's own default is 5 minutes). */
+    requestTimeoutMs: 30_000,
+    headersTimeoutMs: 10_000,
+    /** Idle keep-alive connections close after this. Behind a load balancer, set it above the balancer's idle timeout. */
+    keepAliveTimeoutMs: 5_000,
+    /** Shutdown: requests already received get this long to finish before their connections are destroyed. */
+    shutdownGraceMs: 5_000,
+  },
+
   queue: {
     /** Jobs of `process-checkout-rewards` one worker runs at once. */
     concurrency: 10,

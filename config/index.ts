@@ -24,10 +24,19 @@ export interface QueueConfig {
   purgeEvery: string;
 }
 
+export interface HttpConfig {
+  host: string;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  shutdownGraceMs: number;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
   port: number;
+  http: HttpConfig;
   mongodbUri: string | undefined;
   dbName: string;
   logLevel: string;
@@ -93,6 +102,12 @@ const VARIABLES = {
   SLOT_BPS: bps().default(DEFAULTS.rewards.slotBps),
   MAX_UPLINE_DEPTH: int(1, 1000).default(DEFAULTS.rewards.maxDepth),
   LEVEL_THRESHOLDS: Joi.string().pattern(/^([A-J]=\d+)(,[A-J]=\d+)*$/).message('must look like A=1,B=5000,…'),
+  // HTTP server: where it listens, how long a slow client may take, how long shutdown waits for requests.
+  HOST: Joi.string().hostname().message('must be an IP address or a host name'),
+  HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.requestTimeoutMs),
+  HTTP_HEADERS_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.headersTimeoutMs),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.keepAliveTimeoutMs),
+  SHUTDOWN_HTTP_GRACE_MS: int(0, 600_000).default(DEFAULTS.http.shutdownGraceMs),
 } as const;
 
 type VariableName = keyof typeof VARIABLES;
@@ -126,6 +141,23 @@ const RULE_VARIABLES: Record<keyof RewardRules, string> = {
 /** The rules' messages name their fields; the operator needs the environment variables. */
 function namingVariables(problem: string): string {
   return problem.replace(/\b(rewardBps|appRevenueBps|treeBps|slotBps|maxDepth)\b/g, (field) => RULE_VARIABLES[field as keyof RewardRules]);
+}
+
+function readHttpConfig(v: Record<VariableName, unknown>, isProduction: boolean): HttpConfig {
+  const requestTimeoutMs = v.HTTP_REQUEST_TIMEOUT_MS as number;
+  const headersTimeoutMs = v.HTTP_HEADERS_TIMEOUT_MS as number;
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`Invalid HTTP_HEADERS_TIMEOUT_MS=${headersTimeoutMs}: must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
+  return {
+    // A laptop does not expose the service (and its generated admin password) to the network;
+    // a production container must listen on every interface to be reached at all.
+    host: (v.HOST as string | undefined) ?? (isProduction ? DEFAULTS.http.productionHost : DEFAULTS.http.developmentHost),
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS as number,
+    shutdownGraceMs: v.SHUTDOWN_HTTP_GRACE_MS as number,
+  };
 }
 
 function parseThresholds(raw: string | undefined): Record<Level, number> {
@@ -181,6 +213,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     nodeEnv,
     isProduction,
     port: v.PORT as number,
+    http: readHttpConfig(v, isProduction),
     mongodbUri: v.MONGODB_URI as string | undefined,
     dbName: v.MONGODB_DB as string,
     logLevel: v.LOG_LEVEL as string,

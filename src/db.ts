@@ -3,27 +3,38 @@
  * (MONGODB_URI → mongodb-memory-server replica set → FerretDB) and keeps it running until
  * Ctrl-C / SIGTERM. Prints `MONGODB_URI=...` on one line of stdout.
  *
- *   npm run db            FerretDB data kept in .data/db across restarts
- *   npm run db -- --fresh FerretDB data in a temp dir, removed at exit
+ *   npm run db                    FerretDB data kept in .data/db across restarts
+ *   npm run db -- --fresh         FerretDB data in a temp dir, removed at exit
+ *   npm run db -- --port 27018    a fixed port (or DB_PORT=27018) instead of a kernel-chosen one:
+ *                                 stopped and started again, the same database is back at the same address
+ *   npm run db -- --dir PATH      FerretDB data kept in PATH
  *
  * (mongodb-memory-server always starts empty.)
  */
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { logger } from './infra/logger.js';
 import { describeCapabilities, detectCapabilities } from './infra/database/capabilities.js';
 import { projectRoot } from './infra/database/ferretdb.js';
 import { resolveMongo } from './infra/database/resolve-mongo.js';
+import { onShutdownSignal } from './infra/shutdown.js';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--fresh');
-  if (args.includes('--help') || args.includes('-h') || unknown.length > 0) {
-    process.stdout.write('usage: npm run db [-- --fresh]\n');
-    process.exitCode = unknown.length > 0 && !args.includes('--help') && !args.includes('-h') ? 2 : 0;
+  const usage = 'usage: npm run db [-- --fresh] [--port N] [--dir PATH]\n';
+  let parsed: ReturnType<typeof parseDbArgs>;
+  try {
+    parsed = parseDbArgs(process.argv.slice(2), process.env.DB_PORT);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${usage}`);
+    process.exitCode = 2;
     return;
   }
-  const fresh = args.includes('--fresh');
+  if (parsed.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const { fresh, port } = parsed;
 
   const existing = process.env.MONGODB_URI?.trim();
   if (existing) {
@@ -32,8 +43,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const dataDir = fresh ? undefined : path.join(projectRoot(), '.data', 'db');
-  const mongo = await resolveMongo({ log: logger, dataDir });
+  const dataDir = fresh ? undefined : path.resolve(parsed.dir ?? path.join(projectRoot(), '.data', 'db'));
+  const mongo = await resolveMongo({ log: logger, dataDir, port });
 
   let capabilities = '';
   const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5_000 });
@@ -62,27 +73,31 @@ async function main(): Promise<void> {
       .join('\n'),
   );
 
-  await new Promise<void>((resolve) => {
-    // The server child does not hold the event loop; this timer does, until a signal arrives.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        logger.warn(`${signal} again: exiting without waiting`);
-        process.exit(1);
-      }
-      signalled = true;
+  // The server child does not hold the event loop; this timer does, until a signal arrives.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  onShutdownSignal(
+    logger,
+    async () => {
       clearInterval(keepAlive);
-      logger.info(`${signal}: stopping ${mongo.source} ...`);
-      resolve();
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+      logger.info(`stopping ${mongo.source} ...`);
+      await mongo.stop();
+      logger.info('stopped');
+    },
+    15_000,
+  );
+}
 
-  await mongo.stop();
-  logger.info('stopped');
-  process.exit(0);
+function parseDbArgs(args: string[], envPort: string | undefined): { help: boolean; fresh: boolean; port?: number; dir?: string } {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: { help: { type: 'boolean', short: 'h' }, fresh: { type: 'boolean' }, port: { type: 'string' }, dir: { type: 'string' } },
+  });
+  const rawPort = values.port ?? (envPort?.trim() || undefined);
+  const port = rawPort === undefined ? undefined : Number(rawPort);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error(`invalid port ${JSON.stringify(rawPort)}: must be 1-65535`);
+  if (values.fresh && values.dir) throw new Error('--fresh and --dir exclude each other');
+  return { help: values.help ?? false, fresh: values.fresh ?? false, port, dir: values.dir };
 }
 
 main().catch((err: unknown) => {

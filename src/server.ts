@@ -16,7 +16,7 @@ async function main() {
     );
   }
   if (config.token.generated) logger.warn('TOKEN_SECRET not set: customer tokens are signed with a random key and die with this process');
-  onShutdownSignal(logger, system.stop, config.queue.shutdownTimeoutMs + 10_000);
+  onShutdownSignal(logger, system.stop, config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
 }
 
 main().catch((error) => exitOnStartupError(logger, error));

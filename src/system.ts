@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
@@ -7,9 +6,11 @@ import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
 import { DatabaseUnavailable, openDatabase } from './infra/database/connection.js';
 import { Failpoints } from './infra/failpoints.js';
 import type { Logger } from './infra/logger.js';
+import { startHttpServer, type HttpServer } from './infra/http-server.js';
 import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda } from './infra/queue/agenda.js';
 import { ensureQueueIndexes } from './infra/queue/ensure-queue-indexes.js';
+import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgotten-locks.js';
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './http/app.js';
@@ -51,7 +52,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     throw new DatabaseUnavailable(`Cannot create the job queue's indexes: ${(error as Error).message}`);
   }
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api', database.capabilities);
-  agenda.on('error', (error: Error) => log.error('agenda error', { error: error.message }));
+  agenda.on('error', (error: Error) => database.availability.reportBackgroundError('agenda', error));
   await agenda.ready;
 
   const ctx: AppContext = { config, log, database, agenda, metrics, failpoints: new Failpoints(config.failpoints) };
@@ -61,6 +62,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
 
   if (options.worker) {
     defineJobs(agenda, ctx, { rewardsUseCase: options.rewardsUseCase });
+    releaseForgottenLocksAfterOutages(database.db, agenda, database.availability, log);
     agenda.on('retry exhausted', (error: Error, job) =>
       log.error('job failed for good; requeue it from /admin/jobs', { job: job.attrs.name, jobId: job.attrs._id?.toString(), error: error.message }),
     );
@@ -71,28 +73,20 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   if (options.worker) await scheduleMaintenanceJobs(agenda, ctx);
 
   let app: Express | undefined;
-  let server: Server | undefined;
-  let url: string | undefined;
+  let http: HttpServer | undefined;
   if (options.http) {
     app = createApp(ctx, tokens);
-    const listening = app.listen(options.port ?? config.port);
-    server = listening;
-    await new Promise<void>((resolve, reject) => {
-      listening.once('listening', resolve);
-      listening.once('error', reject);
-    });
-    const { port } = server.address() as AddressInfo;
-    url = `http://127.0.0.1:${port}`;
+    http = await startHttpServer(app, { ...config.http, port: options.port ?? config.port });
   }
-  log.info('started', { http: url ?? false, worker: options.worker, agenda: agendaName(agenda) });
+  log.info('started', { listening: http?.address ?? false, worker: options.worker, agenda: agendaName(agenda) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      if (server) {
-        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
-        server.closeIdleConnections();
-        await closed;
+      // Bounded by the HTTP grace period whatever clients do, so the queue is always released below.
+      if (http) {
+        const { destroyed } = await http.close();
+        if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs: config.http.shutdownGraceMs });
       }
       const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
       if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
@@ -102,5 +96,5 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       log.info('stopped');
     })());
 
-  return { ctx, app, server, tokens, url, stop };
+  return { ctx, app, server: http?.server, tokens, url: http?.url, stop };
 }

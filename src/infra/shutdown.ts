@@ -1,17 +1,28 @@
 import type { Logger } from './logger.js';
 
 /**
- * Signals live here. The first SIGTERM/SIGINT stops gracefully; a second one, or the stop
- * taking longer than the deadline, exits at once.
+ * Ctrl-C under `npm start` reaches node twice: from the terminal (to the whole process group)
+ * and forwarded by npm a moment later. Within this window a repeat counts as the same signal.
+ */
+const REPEAT_WINDOW_MS = 1_000;
+
+/**
+ * Signals live here. The first SIGTERM/SIGINT stops gracefully; a second one (after
+ * REPEAT_WINDOW_MS), or the stop taking longer than the deadline, exits at once.
+ *
+ * The signal must reach node: package.json's scripts `exec` node, so npm (which forwards SIGINT
+ * and SIGTERM to its child) signals node itself and not a shell that would die and leave node
+ * running, orphaned.
  */
 export function onShutdownSignal(log: Logger, stop: () => Promise<void>, deadlineMs: number): void {
-  let stopping = false;
+  let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (firstAt !== undefined) {
+      if (Date.now() - firstAt < REPEAT_WINDOW_MS) return;
       log.warn('second signal: exiting now', { signal });
       process.exit(1);
     }
-    stopping = true;
+    firstAt = Date.now();
     log.info('shutting down', { signal });
     setTimeout(() => {
       log.error('shutdown took too long; exiting', { deadlineMs });

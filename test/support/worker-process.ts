@@ -38,7 +38,7 @@ export class WorkerProcess {
       JOB_BACKOFF_JITTER: '0',
       ...env,
     });
-    await worker.waitForOutput(/ info started /);
+    await worker.waitForOutput(/ info started /, 60_000);
     return worker;
   }
 

@@ -2,6 +2,7 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Db } from 'mongodb';
 import type { AppConfig } from '../../../config/index.js';
 import type { Logger } from '../logger.js';
+import { watchAvailability, type Availability } from './availability.js';
 import { detectCapabilities, type ServerCapabilities } from './capabilities.js';
 import { registerModels, type Models } from './models.js';
 import { resolveMongo, type ResolvedMongo } from './resolve-mongo.js';
@@ -16,8 +17,36 @@ export interface Database {
   capabilities: ServerCapabilities;
   unitOfWork: UnitOfWork;
   mongo: ResolvedMongo;
+  /** Whether the database can be reached now; logs each change once. */
+  availability: Availability;
   close(): Promise<void>;
 }
+
+/**
+ * How the process talks to MongoDB when it goes away (SPEC §4, §10: answer 503 fast, recover
+ * by itself). An operation waits at most SERVER_SELECTION_TIMEOUT_MS for a usable server, so
+ * a request fails within about a second, and the error handler answers 503 with Retry-After.
+ */
+export const CONNECTION_OPTIONS = {
+  serverSelectionTimeoutMS: 1_000,
+  // A server that went away is noticed, and one that came back is found, within this much
+  // (the driver checks every 500 ms while an operation waits for a server).
+  heartbeatFrequencyMS: 2_000,
+  connectTimeoutMS: 2_000,
+  // No operation of this service takes anywhere near this long; a connection that stops
+  // answering (a server hung, or shutting down with connections open) fails its operation
+  // instead of holding a request or a job forever.
+  socketTimeoutMS: 30_000,
+  // No mongoose buffering: while disconnected it would hold each operation up to 10 s
+  // (bufferTimeoutMS); the driver's server selection above fails it in 1 s instead.
+  bufferCommands: false,
+  autoIndex: false,
+  // Command events: tests and the benchmark count the round trips of each path.
+  monitorCommands: true,
+} as const;
+
+/** At start the database may still be starting (e.g. a container next to this one): retry this long. */
+const INITIAL_CONNECT_MS = 10_000;
 
 export class DatabaseUnavailable extends Error {
   override name = 'DatabaseUnavailable';
@@ -32,15 +61,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   const mongo = await resolveMongo({ uri: config.mongodbUri, log });
   let connection: Connection;
   try {
-    connection = await mongoose
-      .createConnection(mongo.uri, {
-        dbName: config.dbName,
-        serverSelectionTimeoutMS: 10_000,
-        autoIndex: false,
-        // Command events: tests and the benchmark count the round trips of each path.
-        monitorCommands: true,
-      })
-      .asPromise();
+    connection = await connectWithin(mongo.uri, config.dbName, INITIAL_CONNECT_MS);
   } catch (error) {
     await mongo.stop();
     throw new DatabaseUnavailable(`Cannot connect to MongoDB (${mongo.description}): ${(error as Error).message}`);
@@ -78,11 +99,26 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
     capabilities,
     unitOfWork: new UnitOfWork(connection, capabilities, config.transactionBudgetMs, options.onUnitOfWorkAttempt),
     mongo,
+    availability: watchAvailability(connection.getClient(), log),
     async close() {
       await connection.close();
       await mongo.stop();
     },
   };
+}
+
+async function connectWithin(uri: string, dbName: string, withinMs: number): Promise<Connection> {
+  const deadline = Date.now() + withinMs;
+  for (let attempt = 1; ; attempt++) {
+    const connection = mongoose.createConnection(uri, { dbName, ...CONNECTION_OPTIONS });
+    try {
+      return await connection.asPromise();
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      if (Date.now() >= deadline || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 /** createCollection on an existing collection: NamespaceExists (48) on MongoDB; FerretDB says so too. */

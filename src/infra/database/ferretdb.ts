@@ -3,7 +3,7 @@
  * Go program in tools/ferretdb (see TESTING.md for why and for what it cannot do).
  *
  * The binary is built once per machine (per source hash) into node_modules/.cache and started
- * on a kernel-chosen free port. The child exits when its stdin closes, so it dies with this
+ * on a kernel-chosen free port, or the one asked for. The child exits when its stdin closes, so it dies with this
  * process even on SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,6 +39,8 @@ export interface FerretDbServer {
 export interface StartFerretDbOptions {
   /** Directory for the SQLite files, kept at stop. Default: a fresh temp dir, removed at stop. */
   dataDir?: string;
+  /** Port on 127.0.0.1. Default: one the kernel picks. */
+  port?: number;
   log: Logger;
 }
 
@@ -250,7 +252,7 @@ function unrefStream(stream: unknown): void {
 }
 
 /**
- * Starts FerretDB (building it first if needed) on a free 127.0.0.1 port and resolves once it
+ * Starts FerretDB (building it first if needed) on a 127.0.0.1 port (given, or a free one) and resolves once it
  * answers a MongoDB `ping`. The child does not keep the event loop alive, exits when this process
  * exits (stdin EOF; also killed in a process 'exit' hook) and is stopped with `stop()`.
  */
@@ -264,7 +266,7 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
     : path.resolve(opts.dataDir as string);
   await mkdir(dataDir, { recursive: true });
 
-  const child = spawn(binary, ['-listen', '127.0.0.1:0', '-dir', dataDir, '-log-level', 'error', '-exit-on-stdin-eof'], {
+  const child = spawn(binary, ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-dir', dataDir, '-log-level', 'error', '-exit-on-stdin-eof'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

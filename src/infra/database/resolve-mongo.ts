@@ -25,6 +25,8 @@ export interface ResolveMongoOptions {
   log: Logger;
   /** FerretDB's SQLite directory (kept). Default: a temp dir removed at stop. */
   dataDir?: string;
+  /** Port to listen on (127.0.0.1). Default: one the kernel picks. */
+  port?: number;
 }
 
 const WAYS =
@@ -104,8 +106,8 @@ async function withQuietFastFailure<T>(log: Logger, fn: () => Promise<T>): Promi
   }
 }
 
-async function startMemoryReplSet(log: Logger): Promise<ResolvedMongo> {
-  const replSet = new MongoMemoryReplSet({ replSet: { count: 1, storageEngine: 'wiredTiger' } });
+async function startMemoryReplSet(log: Logger, port: number | undefined): Promise<ResolvedMongo> {
+  const replSet = new MongoMemoryReplSet({ replSet: { count: 1, storageEngine: 'wiredTiger' }, instanceOpts: port ? [{ port }] : [] });
   try {
     await withQuietFastFailure(log, () => replSet.start());
   } catch (err) {
@@ -139,7 +141,7 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
   let memoryError: unknown;
   try {
     const started = Date.now();
-    const resolved = await startMemoryReplSet(log);
+    const resolved = await startMemoryReplSet(log, opts.port);
     log.info(`MongoDB: started ${resolved.description} in ${Date.now() - started} ms`);
     return resolved;
   } catch (err) {
@@ -168,7 +170,7 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
 
   try {
     const started = Date.now();
-    const ferret = await startFerretDb({ dataDir: opts.dataDir, log });
+    const ferret = await startFerretDb({ dataDir: opts.dataDir, port: opts.port, log });
     const description = `FerretDB ${FERRETDB_VERSION} (SQLite in ${ferret.dataDir}) at ${ferret.uri}`;
     log.warn(`MongoDB: using ${description}, ready in ${Date.now() - started} ms`);
     return { uri: ferret.uri, source: 'ferretdb', description, stop: ferret.stop };
