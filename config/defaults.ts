@@ -13,6 +13,8 @@ export const DEFAULTS = {
    * abandoned uncommitted. A rewards run also stays below a third of its job's lock lifetime.
    */
   transactionBudgetMs: 5_000,
+  /** A worker's /health, /ready, /metrics: 0 = a free port, logged (several workers share a machine). */
+  workerHttpPort: 0,
   /** An Idempotency-Key replays its checkout for this long. */
   idempotencyKeyRetentionMs: 24 * 60 * 60_000,
 

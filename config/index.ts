@@ -42,6 +42,8 @@ export interface AppConfig {
   logLevel: string;
   bodyLimitBytes: number;
   runWorker: boolean;
+  /** `npm run worker`'s own port for /health, /ready and /metrics; 0 picks a free one (logged). */
+  workerHttpPort: number;
   /** A unit of work (checkout, a rewards run) that can't commit within this is abandoned: 503 / retry. */
   transactionBudgetMs: number;
   /** Idempotency keys are kept this long, then removed by a maintenance job. */
@@ -79,6 +81,7 @@ const VARIABLES = {
   ADMIN_PASSWORD: Joi.string().min(8).max(256),
   TOKEN_SECRET: Joi.string().min(32).message('must be at least 32 characters'),
   TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(DEFAULTS.tokenTtlSeconds),
+  WORKER_HTTP_PORT: int(0, 65_535).default(DEFAULTS.workerHttpPort),
   TRANSACTION_BUDGET_MS: int(50, 600_000).default(DEFAULTS.transactionBudgetMs),
   IDEMPOTENCY_KEY_RETENTION_MS: int(60_000).default(DEFAULTS.idempotencyKeyRetentionMs),
   FAILPOINTS: Joi.string().max(1000),
@@ -219,6 +222,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: v.LOG_LEVEL as string,
     bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
     runWorker: v.RUN_WORKER as boolean,
+    workerHttpPort: v.WORKER_HTTP_PORT as number,
     transactionBudgetMs: v.TRANSACTION_BUDGET_MS as number,
     idempotencyKeyRetentionMs: v.IDEMPOTENCY_KEY_RETENTION_MS as number,
     failpoints,

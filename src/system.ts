@@ -14,6 +14,8 @@ import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgott
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './http/app.js';
+import { countJobOutcomes } from './ops/job-metrics.js';
+import { createOpsApp } from './ops/ops-app.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';
 import type { AppContext } from './shared/context.js';
 
@@ -58,10 +60,11 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   const ctx: AppContext = { config, log, database, agenda, metrics, failpoints: new Failpoints(config.failpoints) };
   if (config.failpoints.size > 0) log.warn('FAILPOINTS set: this process pauses where a fault test asks', { failpoints: [...config.failpoints.keys()] });
   const tokens = new TokenService(config.token.secret, config.token.ttlSeconds);
-  if (options.http) registerQueueMetrics(ctx);
+  registerQueueMetrics(ctx);
 
   if (options.worker) {
     defineJobs(agenda, ctx, { rewardsUseCase: options.rewardsUseCase });
+    countJobOutcomes(agenda, metrics);
     releaseForgottenLocksAfterOutages(database.db, agenda, database.availability, log);
     agenda.on('retry exhausted', (error: Error, job) =>
       log.error('job failed for good; requeue it from /admin/jobs', { job: job.attrs.name, jobId: job.attrs._id?.toString(), error: error.message }),
@@ -77,6 +80,9 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   if (options.http) {
     app = createApp(ctx, tokens);
     http = await startHttpServer(app, { ...config.http, port: options.port ?? config.port });
+  } else if (options.worker) {
+    // A worker alone still answers probes and scrapes, on a port of its own.
+    http = await startHttpServer(createOpsApp(ctx), { ...config.http, port: options.port ?? config.workerHttpPort });
   }
   log.info('started', { listening: http?.address ?? false, worker: options.worker, agenda: agendaName(agenda) });
 

@@ -25,6 +25,12 @@ export function createMetrics() {
       labelNames: ['unit'] as const,
       registers: [registry],
     }),
+    jobOutcomes: new Counter({
+      name: 'agenda_jobs_total',
+      help: 'Job runs by job name and outcome: succeeded, failed (each failed run), retried (a retry scheduled), failed_for_good (retries exhausted)',
+      labelNames: ['job', 'outcome'] as const,
+      registers: [registry],
+    }),
     jobRuns: new Histogram({
       name: 'job_run_duration_seconds',
       help: 'Agenda job runs by job name and outcome',

@@ -2,31 +2,50 @@ import { Gauge } from 'prom-client';
 import type { AppContext } from '../shared/context.js';
 import { JOBS_COLLECTION, JOB_NAMES } from '../infra/queue/agenda.js';
 
-const STATUSES = ['pending', 'processing', 'completed', 'failed'] as const;
+/**
+ * Statuses that are work still to do or to look at. Settled ones (completed, cancelled,
+ * reversed) grow with the shop's history, so they are not counted at each scrape: a scrape costs
+ * what the backlog holds, not what the ledger holds.
+ */
+const OPEN_STATUSES = ['pending', 'processing', 'failed', 'reversing'] as const;
+const PURCHASE_JOBS = [JOB_NAMES.processCheckoutRewards, JOB_NAMES.reversePurchaseRewards];
 
 /**
- * Gauges read at scrape time: purchases by rewards status (a growing `pending` or `failed` needs
- * an operator) and rewards jobs due but not picked up (the queue's backlog).
+ * Gauges read at scrape time: purchases whose rewards are still open, by status (a growing
+ * `pending` or `failed` needs an operator), and the queue's backlog by state. Finished jobs are
+ * purged after FINISHED_JOB_RETENTION_MS and not counted either.
  */
 export function registerQueueMetrics(ctx: AppContext): void {
   const { models, db } = ctx.database;
   new Gauge({
-    name: 'rewards_purchases',
-    help: 'Purchases by rewards status',
+    name: 'rewards_purchases_open',
+    help: 'Purchases whose rewards are not settled, by status (pending, processing, failed, reversing)',
     labelNames: ['status'] as const,
     registers: [ctx.metrics.registry],
     async collect() {
-      const counts = await Promise.all(STATUSES.map((status) => models.Ledger.countDocuments({ type: 'purchase', 'rewards.status': status })));
-      STATUSES.forEach((status, i) => this.set({ status }, counts[i]!));
+      const counts = await Promise.all(OPEN_STATUSES.map((status) => models.Ledger.countDocuments({ type: 'purchase', 'rewards.status': status })));
+      OPEN_STATUSES.forEach((status, i) => this.set({ status }, counts[i]!));
     },
   });
   new Gauge({
-    name: 'rewards_jobs_due',
-    help: 'process-checkout-rewards jobs due and not locked by any worker',
+    name: 'queue_jobs',
+    help: 'Purchase jobs by name and state: due (waiting for a worker), running (locked), scheduled (a retry later), failed (retries exhausted, until an operator acts)',
+    labelNames: ['job', 'state'] as const,
     registers: [ctx.metrics.registry],
     async collect() {
-      this.set(
-        await db.collection(JOBS_COLLECTION).countDocuments({ name: JOB_NAMES.processCheckoutRewards, nextRunAt: { $lte: new Date() }, lockedAt: null }),
+      const jobs = db.collection(JOBS_COLLECTION);
+      const now = new Date();
+      const states = {
+        due: { nextRunAt: { $lte: now }, lockedAt: null },
+        running: { lockedAt: { $ne: null } },
+        scheduled: { nextRunAt: { $gt: now }, lockedAt: null },
+        // Agenda resets failCount when a run succeeds.
+        failed: { nextRunAt: null, lockedAt: null, failCount: { $gt: 0 } },
+      };
+      await Promise.all(
+        PURCHASE_JOBS.flatMap((job) =>
+          Object.entries(states).map(async ([state, filter]) => this.set({ job, state }, await jobs.countDocuments({ name: job, ...filter }))),
+        ),
       );
     },
   });

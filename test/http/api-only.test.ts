@@ -40,8 +40,8 @@ describe('an API process with RUN_WORKER=false', function () {
   it('shows the backlog on /metrics: a pending purchase and its job due', async function () {
     const res = await sys.http.get('/metrics');
     expect(res.status).to.equal(200);
-    expect(res.text).to.match(/^rewards_purchases\{status="pending"\} [1-9]/m);
-    expect(res.text).to.match(/^rewards_purchases\{status="completed"\} 0$/m);
-    expect(res.text).to.match(/^rewards_jobs_due [1-9]/m);
+    expect(res.text).to.match(/^rewards_purchases_open\{status="pending"\} [1-9]/m);
+    expect(res.text).to.match(/^rewards_purchases_open\{status="failed"\} 0$/m);
+    expect(res.text).to.match(/^queue_jobs\{job="process-checkout-rewards",state="due"\} [1-9]/m);
   });
 });
