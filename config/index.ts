@@ -22,6 +22,8 @@ export interface QueueConfig {
   reconcileEvery: string;
   finishedJobRetentionMs: number;
   purgeEvery: string;
+  /** Agenda's job event log (Agendash's Logs tab): off by default, see README. */
+  logging: boolean;
 }
 
 export interface HttpConfig {
@@ -85,6 +87,7 @@ const VARIABLES = {
   TRANSACTION_BUDGET_MS: int(50, 600_000).default(DEFAULTS.transactionBudgetMs),
   IDEMPOTENCY_KEY_RETENTION_MS: int(60_000).default(DEFAULTS.idempotencyKeyRetentionMs),
   FAILPOINTS: Joi.string().max(1000),
+  JOB_LOGGING: Joi.boolean().truthy('1').falsy('0').default(false),
   JOB_CONCURRENCY: int(1, 1000).default(DEFAULTS.queue.concurrency),
   JOB_LOCK_LIFETIME_MS: int(1000).default(DEFAULTS.queue.lockLifetimeMs),
   JOB_LOCK_LIMIT: int(1, 10_000),
@@ -252,6 +255,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reconcileEvery: v.RECONCILE_EVERY as string,
       finishedJobRetentionMs: v.FINISHED_JOB_RETENTION_MS as number,
       purgeEvery: v.PURGE_EVERY as string,
+      logging: v.JOB_LOGGING as boolean,
     },
     rewards,
     levelThresholds: parseThresholds(env.LEVEL_THRESHOLDS === '' ? undefined : (v.LEVEL_THRESHOLDS as string | undefined)),

@@ -37,6 +37,9 @@ export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker',
     lockLimit: queue.lockLimit + 2,
     defaultConcurrency: 1,
     defaultLockLifetime: queue.lockLifetimeMs,
+    // Off by default: each job run then writes its events (start, success or fail, retry) to
+    // `agenda_logs`, 2-3 more writes per run into a collection nothing trims (README, Jobs).
+    logging: queue.logging,
   });
 }
 
