@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { loadConfig } from '../config/index.js';
+import { projectRoot } from './infra/database/ferretdb.js';
 import { configureLogger, logger } from './infra/logger.js';
 import { exitOnStartupError, onShutdownSignal } from './infra/shutdown.js';
 import { startSystem } from './system.js';
@@ -7,7 +9,13 @@ import { startSystem } from './system.js';
 async function main() {
   const config = loadConfig();
   configureLogger(config.logLevel, config.isProduction);
-  const system = await startSystem(config, logger, { http: true, worker: config.runWorker });
+  // With no MONGODB_URI, the embedded FerretDB keeps the shop across restarts, as `npm run db`
+  // does (mongodb-memory-server, where it can be had, always starts empty).
+  const embeddedDataDir = config.mongodbUri ? undefined : path.join(projectRoot(), '.data', 'dev');
+  const system = await startSystem(config, logger, { http: true, worker: config.runWorker, embeddedDataDir });
+  if (embeddedDataDir && system.ctx.database.mongo.source === 'ferretdb') {
+    logger.warn(`development data is kept in ${embeddedDataDir} across restarts; delete that folder to start with an empty shop`);
+  }
   if (config.admin.generated) {
     // Printed once, on stdout rather than the log stream, so log shipping never carries it.
     process.stdout.write(

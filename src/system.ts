@@ -26,6 +26,8 @@ export interface SystemOptions {
   worker: boolean;
   /** Port to listen on; 0 picks a free one. Defaults to config.port. */
   port?: number;
+  /** With no MONGODB_URI: where an embedded FerretDB keeps its data across restarts. */
+  embeddedDataDir?: string;
   /** For tests: wraps the rewards use case (e.g. to inject a failure). */
   rewardsUseCase?: RewardsUseCase;
 }
@@ -46,7 +48,10 @@ export interface System {
  */
 export async function startSystem(config: AppConfig, log: Logger, options: SystemOptions): Promise<System> {
   const metrics = createMetrics();
-  const database = await openDatabase(config, log, { onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }) });
+  const database = await openDatabase(config, log, {
+    embeddedDataDir: options.embeddedDataDir,
+    onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }),
+  });
   try {
     await ensureQueueIndexes(database.db);
   } catch (error) {

@@ -53,12 +53,14 @@ export class DatabaseUnavailable extends Error {
 }
 
 export interface DatabaseOptions {
+  /** With no MONGODB_URI, where an embedded FerretDB keeps its data (kept across restarts); default: a temp dir. */
+  embeddedDataDir?: string;
   /** Called once per attempt of a unit of work (the transaction-attempts metric). */
   onUnitOfWorkAttempt?: (unit: string) => void;
 }
 
 export async function openDatabase(config: AppConfig, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
-  const mongo = await resolveMongo({ uri: config.mongodbUri, log });
+  const mongo = await resolveMongo({ uri: config.mongodbUri, log, dataDir: options.embeddedDataDir });
   let connection: Connection;
   try {
     connection = await connectWithin(mongo.uri, config.dbName, INITIAL_CONNECT_MS);
