@@ -40,7 +40,12 @@ async function main(): Promise<void> {
     step(`server: ${server}`);
 
     const levels: LevelResult[] = [];
-    for (const customers of SETTINGS.levels) levels.push(await measureLevel(lab, customers, jobs, step));
+    for (const customers of SETTINGS.levels) {
+      const level = await measureLevel(lab, customers, jobs, step);
+      levels.push(level);
+      // Shown at once: a run stopped later still leaves every finished level's figures.
+      process.stderr.write(`\n${levelTable(level)}\n${rewardsTable([level])}\n\n`);
+    }
     step(`Agendash at 100 and ${SETTINGS.agendashJobs} job documents, one worker running`);
     const agendash = await measureAgendash(lab, dashboardApi, 'agendash');
 

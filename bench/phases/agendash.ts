@@ -86,10 +86,14 @@ export async function measureAgendash(lab: Lab, api: System, database: string) {
     for (const size of sizes) {
       const jobDocuments = await topUpJobs(api, size);
       const after = {} as Record<keyof typeof ROUTES, ListResult>;
-      for (const [name, route] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) after[name] = await measureServiceList(api, dbName, lab.admin, route);
+      for (const [name, route] of Object.entries(ROUTES) as [keyof typeof ROUTES, string][]) {
+        after[name] = await measureServiceList(api, dbName, lab.admin, route);
+        process.stderr.write(`bench: Agendash ${name} at ${jobDocuments} job documents: p50 ${Math.round(after[name].latency.p50)} ms, ${JSON.stringify(after[name].commands)}\n`);
+      }
       // Agendash's own list reads every job document: once is enough at the big size.
       const before = await measureAgendashOwnList(api, dbName, size > 1000 ? 1 : SETTINGS.agendashRepeats);
       results.push({ jobDocuments, before, after });
+      process.stderr.write(`bench: Agendash at ${jobDocuments} job documents: before p50 ${Math.round(before.latency.p50)} ms, after p50 ${Math.round(after.list.latency.p50)} ms\n`);
     }
     return results;
   } finally {

@@ -60,14 +60,19 @@ export async function measureRequests(api: System, dbName: string, buyers: Buyer
   );
 
   // SETTINGS.inFlight clients, each its own buyer, each in a loop: refill own cart, check out.
+  // A 503 (the unit of work's time budget ran out: FerretDB serialises everything) is counted, not fatal.
   const concurrent: number[] = [];
+  let refused = 0;
   let started = 0;
   const lane = async (b: Buyer) => {
     while (started < SETTINGS.checkouts * 2) {
       started += 1;
       await fillCart(api, b);
       const t0 = performance.now();
-      await checkoutOf(b);
+      const res = await fetch(`${url}/api/checkout`, { method: 'POST', headers: { Authorization: b.auth } });
+      await res.arrayBuffer();
+      if (res.status === 503) refused += 1;
+      else if (res.status !== 200) throw new Error(`bench: checkout with ${SETTINGS.inFlight} clients answered ${res.status}`);
       concurrent.push(performance.now() - t0);
     }
   };
@@ -79,6 +84,6 @@ export async function measureRequests(api: System, dbName: string, buyers: Buyer
     checkoutWithKey,
     rewardsJob,
     getTransaction: read,
-    checkoutConcurrent: { clients: Math.min(SETTINGS.inFlight, buyers.length), latency: stats(concurrent), checkoutsPerSecond: round1((concurrent.length / wallMs) * 1000) },
+    checkoutConcurrent: { clients: Math.min(SETTINGS.inFlight, buyers.length), latency: stats(concurrent), checkoutsPerSecond: round1(((concurrent.length - refused) / wallMs) * 1000), refused503: refused },
   };
 }

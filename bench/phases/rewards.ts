@@ -3,6 +3,7 @@ import type { RewardsUseCase } from '../../jobs/process-checkout-rewards.js';
 import { JOBS_COLLECTION, JOB_NAMES } from '../../src/infra/queue/agenda.js';
 import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import type { System } from '../../src/system.js';
+import { ObjectId } from '../../src/infra/database/models.js';
 import { CommandTally, type CommandCounts } from '../support/commands.js';
 import { clientOf, type Lab } from '../support/lab.js';
 import { pendingPurchases } from '../support/seed.js';
@@ -89,7 +90,11 @@ export async function measureRewardsBurst(lab: Lab, database: string, api: Syste
     const wallMs = unsettled > 0 ? performance.now() - t0 : Math.max(...ids.map((id) => watch.doneAt.get(id) ?? 0)) - t0;
     const startedIds = ids.filter((id) => watch.startedAt.has(id));
     const commands: CommandCounts = tally.stop();
-    const completed = await api.ctx.database.models.Ledger.countDocuments({ _id: { $in: ids }, type: 'purchase', 'rewards.status': 'completed' });
+    const statuses = await api.ctx.database.models.Ledger.aggregate<{ _id: string; n: number }>([
+      { $match: { _id: { $in: ids.map((id) => new ObjectId(id)) }, type: 'purchase' } },
+      { $group: { _id: '$rewards.status', n: { $sum: 1 } } },
+    ]);
+    const purchaseStatuses = Object.fromEntries(statuses.map((s) => [s._id, s.n]));
     return {
       workers,
       concurrencyPerWorker: started[0]!.ctx.config.queue.concurrency,
@@ -106,7 +111,8 @@ export async function measureRewardsBurst(lab: Lab, database: string, api: Syste
       failedForGood: watch.gaveUp.size,
       /** neither completed nor failed for good when the burst's time was up */
       unsettled,
-      notMarkedCompleted: jobs - completed,
+      /** the burst's purchases by rewards status at the end */
+      purchaseStatuses,
     };
   } finally {
     for (const worker of started) await lab.stop(worker);

@@ -32,7 +32,7 @@ export function levelTable(level: LevelResult): string {
     row('rewards job (its use case)', level.rewardsJob.latency, level.rewardsJob.commands),
     row('GET /api/transactions/:id', level.getTransaction.latency, level.getTransaction.commands),
     row('Agendash list', level.agendashList.latency, level.agendashList.commands),
-    [`checkout, ${con.clients} clients at once`, `${con.checkoutsPerSecond} checkouts/s`, pcts(con.latency), ratio(con.latency.p50, base)],
+    [`checkout, ${con.clients} clients at once`, `${con.checkoutsPerSecond} checkouts/s${con.refused503 ? `, ${con.refused503} answered 503` : ''}`, pcts(con.latency), ratio(con.latency.p50, base)],
   ]);
 }
 

@@ -47,5 +47,5 @@ export async function countJobsByState(db: Db, now = new Date()): Promise<JobsOv
     overview.total = Math.max(overview.total, notPlain.get(overview.name) ?? 0);
     overview.completed += overview.total - (notPlain.get(overview.name) ?? 0);
   }
-  return [...byName.values()];
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
