@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { createExpressMiddleware } from 'agendash';
-import { agendashDataFilter } from '../admin/agendash-data-filter.js';
+import { agendashList } from '../admin/agendash-list.js';
 import type { AppContext } from '../shared/context.js';
 import { NotFound } from '../shared/errors.js';
 import { dashboardGuard } from './dashboard-guard.js';
@@ -83,6 +83,6 @@ export function dashboard(ctx: AppContext): Router {
   const router = Router();
   router.use('/api', noStore);
   router.use(dashboardGuard, ...jsonBody(ctx.config.bodyLimitBytes), validateDashboardInput);
-  router.use(extendAgendashCsp, errorBodiesAsSpec, agendashDataFilter(ctx.agenda), createExpressMiddleware(ctx.agenda));
+  router.use(extendAgendashCsp, errorBodiesAsSpec, agendashList(ctx.database.db), createExpressMiddleware(ctx.agenda));
   return router;
 }

@@ -20,19 +20,21 @@ describe('purging finished jobs', function () {
     await client.close();
   });
 
-  it('removes rewards jobs that succeeded before the cutoff and keeps everything an operator may need', async function () {
+  it('removes rewards and reversal jobs that succeeded before the cutoff and keeps everything an operator may need', async function () {
     const base = { name: 'process-checkout-rewards', type: 'normal', data: { transactionId: 'x' }, nextRunAt: null, lockedAt: null };
     await db.collection(JOBS_COLLECTION).insertMany([
       { ...base, note: 'old success', lastFinishedAt: hourAgo },
       { ...base, note: 'old success after a retry', lastFinishedAt: hourAgo, failCount: 0, failedAt: hourAgo },
       { ...base, note: 'recent success', lastFinishedAt: minuteAgo },
+      { ...base, note: 'old reversal success', name: 'reverse-purchase-rewards', lastFinishedAt: hourAgo },
+      { ...base, note: 'failed reversal', name: 'reverse-purchase-rewards', lastFinishedAt: hourAgo, failCount: 3, failedAt: hourAgo },
       { ...base, note: 'failed for good', lastFinishedAt: hourAgo, failCount: 3, failedAt: hourAgo, failReason: 'boom' },
       { ...base, note: 'waiting for a retry', lastFinishedAt: hourAgo, failCount: 1, nextRunAt: new Date() },
       { ...base, note: 'running', lastFinishedAt: hourAgo, lockedAt: new Date() },
       { ...base, note: 'maintenance job', name: 'reconcile-pending-rewards', type: 'single', lastFinishedAt: hourAgo },
     ]);
-    expect(await purgeFinishedJobs(db, cutoff)).to.equal(2);
+    expect(await purgeFinishedJobs(db, cutoff)).to.equal(3);
     const left = (await db.collection(JOBS_COLLECTION).find().toArray()).map((j) => j.note).sort();
-    expect(left).to.deep.equal(['failed for good', 'maintenance job', 'recent success', 'running', 'waiting for a retry']);
+    expect(left).to.deep.equal(['failed for good', 'failed reversal', 'maintenance job', 'recent success', 'running', 'waiting for a retry']);
   });
 });
