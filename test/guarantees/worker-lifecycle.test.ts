@@ -168,7 +168,8 @@ describe('worker guarantees', function () {
   });
 
   // Points are the sum of ledger entries, so concurrent jobs under one referrer write no shared
-  // document: this holds even where updates are not atomic (FerretDB), with two workers.
+  // document: this holds even where updates are not atomic (FerretDB, where each worker runs one
+  // job at a time, so the two workers' jobs are the concurrent ones).
   it('many jobs crediting the same referrer at once lose no point', async function () {
     const ids = await buy(30);
     const pointsBefore = await referrerPoints();

@@ -39,7 +39,7 @@ const hasLabel = (error: unknown, label: string) => error instanceof MongoError 
  *
  * Without transactions (FerretDB, development only; production refuses to start) it runs once
  * with `session` undefined; if it throws, or ends past its deadline, the undo steps it registered
- * run in reverse order. That is best effort, not atomicity: concurrency guarantees need a replica set.
+ * run in reverse order (work with none to undo is kept). That is best effort, not atomicity: concurrency guarantees need a replica set.
  */
 export class UnitOfWork {
   constructor(
@@ -108,7 +108,9 @@ export class UnitOfWork {
     const undo: (() => Promise<unknown>)[] = [];
     try {
       const result = await work(undefined, (step) => undo.push(step));
-      if (Date.now() >= deadline) throw new TransactionBudgetExceeded(name, budgetMs, 1);
+      // Past the deadline, work that can be undone is undone (as a transaction would be aborted);
+      // work that registered no undo step (a rewards run, which only goes forward) is kept.
+      if (Date.now() >= deadline && undo.length > 0) throw new TransactionBudgetExceeded(name, budgetMs, 1);
       return result;
     } catch (error) {
       for (const step of undo.reverse()) await step();
