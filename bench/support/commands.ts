@@ -8,11 +8,17 @@ export const totalOf = (counts: CommandCounts) => Object.values(counts).reduce((
  * Counts the commands a system's client sends to the bench database while `work` runs, by
  * command name — the driver's command monitoring (`monitorCommands` is on in the service's
  * connection), so the same count on every server. Nothing else may use that client meanwhile.
+ * The round-trip tests count with it too (test/support/command-counter.ts).
  */
-export async function countCommands(client: MongoClient, dbName: string, work: () => Promise<unknown>): Promise<CommandCounts> {
+export async function countCommands(
+  client: MongoClient,
+  dbName: string,
+  work: () => Promise<unknown>,
+  filter: (event: CommandStartedEvent) => boolean = () => true,
+): Promise<CommandCounts> {
   const counts: CommandCounts = {};
   const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === dbName) counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
+    if (event.databaseName === dbName && filter(event)) counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
   };
   client.on('commandStarted', listener);
   try {

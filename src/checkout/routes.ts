@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
-import { objectId, validate } from '../http/validate.js';
+import { objectId, validate, idempotencyKey } from '../http/validate.js';
 import { checkout } from './checkout.js';
 import { getPurchaseForOwner } from './transactions.js';
 
 const checkoutBody = Joi.object({ cartVersion: Joi.number().integer().strict().min(0) });
-const idempotencyKey = Joi.string().pattern(/^[A-Za-z0-9_.:-]{1,128}$/).message("'Idempotency-Key' must be 1-128 letters, digits, _ . : -");
 const idParams = Joi.object({ id: objectId().required() });
 
 export function checkoutRoutes(ctx: AppContext): Router {
@@ -14,7 +13,7 @@ export function checkoutRoutes(ctx: AppContext): Router {
   router.post('/checkout', async (req, res) => {
     const body = validate(checkoutBody, req.body ?? {}, 'body');
     const key = req.get('idempotency-key');
-    const validKey = key === undefined ? undefined : validate(idempotencyKey, key, 'header');
+    const validKey = key === undefined ? undefined : validate(idempotencyKey(), key, 'header');
     res.json(await checkout(ctx, { userId: req.userId!, idempotencyKey: validKey, cartVersion: body.cartVersion }));
   });
   router.get('/transactions/:id', async (req, res) => {

@@ -19,3 +19,6 @@ export const objectId = () => Joi.string().hex().length(24);
 export const sku = () => Joi.string().pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).message('{#label} must be 1-64 letters, digits, . _ -');
 /** For routes that take no body: none, or an empty JSON object; any field in it is unknown. */
 export const noBody = () => Joi.object({});
+
+/** The `Idempotency-Key` header of checkout and refund. */
+export const idempotencyKey = () => Joi.string().pattern(/^[A-Za-z0-9_.:-]{1,128}$/).message("'Idempotency-Key' must be 1-128 letters, digits, _ . : -");

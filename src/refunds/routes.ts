@@ -1,12 +1,11 @@
 import { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
-import { objectId, validate } from '../http/validate.js';
+import { objectId, validate, idempotencyKey } from '../http/validate.js';
 import { refundPurchase } from './refund-purchase.js';
 
 const idParams = Joi.object({ id: objectId().required() });
 const refundBody = Joi.object({ reason: Joi.string().trim().min(1).max(500) });
-const idempotencyKey = Joi.string().pattern(/^[A-Za-z0-9_.:-]{1,128}$/).message("'Idempotency-Key' must be 1-128 letters, digits, _ . : -");
 
 /** Admin: refund a purchase (SPEC §11). Mounted under /api/admin, behind the admin credentials. */
 export function refundRoutes(ctx: AppContext): Router {
@@ -19,7 +18,7 @@ export function refundRoutes(ctx: AppContext): Router {
       transactionId: id,
       by: ctx.config.admin.username,
       reason: body.reason,
-      idempotencyKey: key === undefined ? undefined : validate(idempotencyKey, key, 'header'),
+      idempotencyKey: key === undefined ? undefined : validate(idempotencyKey(), key, 'header'),
     });
     res.json({
       success: true,

@@ -1,7 +1,5 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import winston from 'winston';
-import { logger } from '../../src/infra/logger.js';
+import { captureLogs } from '../support/log-capture.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { ADMIN, adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -176,22 +174,8 @@ describe('security', function () {
 
   describe('logs', function () {
     it('never contain the admin password, a customer token or the token secret', async function () {
-      const lines: string[] = [];
-      const memory = new winston.transports.Stream({
-        stream: new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            lines.push(chunk.toString());
-            done();
-          },
-        }),
-      });
-      const level = logger.level;
-      const consoles = logger.transports.filter((t) => t instanceof winston.transports.Console);
-      logger.level = 'silly';
-      for (const t of consoles) t.silent = true;
-      logger.add(memory);
-      let buyer: Customer;
-      try {
+      let buyer!: Customer;
+      const lines = await captureLogs(async () => {
         buyer = await shop.customer({ walletBalance: 1000 });
         await sys.http.post(`/api/admin/users/${buyer.id}/wallet`).set('Authorization', adminAuth).send({ amount: 500 });
         await sys.http.get('/api/admin/pools').set('Authorization', basic(ADMIN.username, `${ADMIN.password}-wrong`));
@@ -199,13 +183,8 @@ describe('security', function () {
         expect((await shop.checkout(buyer, 'log-check').send({ cartVersion: 1 })).status).to.equal(200);
         await sys.http.get('/api/me').set('Authorization', `Bearer ${buyer.token}x`);
         await sys.http.get('/admin/jobs/').set('Authorization', adminAuth);
-      } finally {
-        logger.remove(memory);
-        for (const t of consoles) t.silent = false;
-        logger.level = level;
-      }
-
-      const output = lines.join('\n');
+      });
+      const output = lines.map((line) => JSON.stringify(line)).join('\n');
       expect(output, 'the capture saw the requests').to.contain('/api/checkout');
       expect(output).to.contain('user created');
       const secrets = {

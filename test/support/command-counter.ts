@@ -1,20 +1,10 @@
 import type { CommandStartedEvent } from 'mongodb';
+import { countCommands as countClientCommands, totalOf } from '../../bench/support/commands.js';
 import type { TestSystem } from './system.js';
 
-/** Counts the MongoDB commands (round trips) a system sends while `work` runs, by command name. */
-export async function countCommands(sys: TestSystem, work: () => Promise<unknown>, filter: (e: CommandStartedEvent) => boolean = () => true): Promise<Record<string, number>> {
-  const client = sys.ctx.database.connection.getClient();
-  const counts: Record<string, number> = {};
-  const listener = (event: CommandStartedEvent) => {
-    if (event.databaseName === sys.dbName && filter(event)) counts[event.commandName] = (counts[event.commandName] ?? 0) + 1;
-  };
-  client.on('commandStarted', listener);
-  try {
-    await work();
-  } finally {
-    client.off('commandStarted', listener);
-  }
-  return counts;
+/** Counts the MongoDB commands (round trips) a system sends while `work` runs, by command name — as the benchmark does. */
+export function countCommands(sys: TestSystem, work: () => Promise<unknown>, filter?: (e: CommandStartedEvent) => boolean): Promise<Record<string, number>> {
+  return countClientCommands(sys.ctx.database.connection.getClient(), sys.dbName, work, filter);
 }
 
-export const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+export const total = totalOf;
