@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import type { AppConfig } from '../../../config/index.js';
 import type { Logger } from '../logger.js';
 import { watchAvailability, type Availability } from './availability.js';
+import { heartbeatStallMs, watchMonitors } from './monitor-watchdog.js';
 import { detectCapabilities, type ServerCapabilities } from './capabilities.js';
 import { registerModels, type Models } from './models.js';
 import { resolveMongo, type ResolvedMongo } from './resolve-mongo.js';
@@ -94,6 +95,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   await Promise.all(Object.values(models).map((model) => model.createIndexes()));
   log.info('database ready', { server: serverName, source: mongo.source, database: config.dbName, transactions: capabilities.transactions });
 
+  const monitors = watchMonitors(connection.getClient(), log, { stallMs: heartbeatStallMs(CONNECTION_OPTIONS) });
   return {
     connection,
     db,
@@ -103,6 +105,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
     mongo,
     availability: watchAvailability(connection.getClient(), log),
     async close() {
+      monitors.stop();
       await connection.close();
       await mongo.stop();
     },

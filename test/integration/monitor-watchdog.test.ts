@@ -1,0 +1,127 @@
+import { expect } from 'chai';
+import { MongoClient } from 'mongodb';
+import { CONNECTION_OPTIONS } from '../../src/infra/database/connection.js';
+import { watchMonitors, type MonitorWatchdog } from '../../src/infra/database/monitor-watchdog.js';
+import { logger } from '../../src/infra/logger.js';
+import { captureLogs, type LogLine } from '../support/log-capture.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { testMongo } from '../support/test-run.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The driver's internals the race needs to be triggered at its moment (mongodb 7.8). */
+interface DriverMonitor {
+  connection: { closed: boolean; socket: { destroy(): void } } | null;
+  requestCheck(): void;
+}
+function monitorOf(client: MongoClient): DriverMonitor {
+  // @ts-expect-error -- `topology` and its servers are internal; only this test reaches for them.
+  const servers = client.topology.s.servers as Map<string, { monitor: DriverMonitor }>;
+  return [...servers.values()][0]!.monitor;
+}
+
+async function pingWithin(client: MongoClient, ms: number): Promise<number | undefined> {
+  const started = Date.now();
+  while (Date.now() - started < ms) {
+    try {
+      await client.db('admin').command({ ping: 1 });
+      return Date.now() - started;
+    } catch {
+      await sleep(200);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A server that closes all its connections at once (a graceful shutdown) can leave the driver's
+ * monitor of it waiting forever (see src/infra/database/monitor-watchdog.ts): the process then
+ * never sees the server again, though it is back. Here the race is triggered at its exact moment —
+ * the monitor's socket destroyed by Node and a check requested before its `close` event — with the
+ * real driver and real sockets; a TCP relay plays the outage.
+ */
+describe('a stalled MongoDB monitor (driver race on a server closing its connections)', function () {
+  this.timeout(60_000);
+  const stallMs = 3_000;
+  let proxy: TcpProxy;
+  let client: MongoClient;
+  let watchdog: MonitorWatchdog | undefined;
+
+  beforeEach(async function () {
+    const { uri } = await testMongo();
+    const target = new URL(uri.replace(/^mongodb:\/\//, 'http://').split(',')[0]!);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 27017));
+    const port = await proxy.start();
+    client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`, {
+      serverSelectionTimeoutMS: CONNECTION_OPTIONS.serverSelectionTimeoutMS,
+      connectTimeoutMS: 1_000,
+      // Checks only when asked (or every 10 s), so the test decides when the race happens;
+      // polled, so a healthy heartbeat ends at once on every server.
+      heartbeatFrequencyMS: 10_000,
+      serverMonitoringMode: 'poll',
+    });
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+  });
+  afterEach(async function () {
+    watchdog?.stop();
+    watchdog = undefined;
+    await client.close().catch(() => undefined);
+    await proxy.stop();
+  });
+
+  /** Stalls the monitor the way the race does, then takes the server away and brings it back. */
+  async function stallThenOutage(): Promise<void> {
+    const monitor = monitorOf(client);
+    await sleep(700); // past the driver's minimum interval between checks, so the check is immediate
+    expect(monitor.connection, 'the monitor has its connection').to.not.equal(null);
+    monitor.connection!.socket.destroy();
+    monitor.requestCheck(); // same tick: Node has destroyed the socket but not yet emitted `close`
+    await sleep(100);
+    proxy.cut(); // the server goes away and its connections close
+    // An operation meanwhile fails on its closed connection, so the driver marks the server Unknown.
+    const during = await client.db('admin').command({ ping: 1 }).then(
+      () => 'answered',
+      (error: Error) => error.name,
+    );
+    expect(during, 'a ping while the server is away').to.not.equal('answered');
+    await sleep(1_000);
+    proxy.restore();
+  }
+
+  it('without the watchdog the process never sees the server again (the cause, shown)', async function () {
+    await stallThenOutage();
+    expect(await pingWithin(client, 2 * stallMs), 'ping after the server is back (if this now answers, the driver fixed its race: the watchdog may go)').to.equal(undefined);
+  });
+
+  it('the watchdog notices the stalled heartbeat and reconnects the client, which then works', async function () {
+    let lines: LogLine[] = [];
+    let recoveredMs: number | undefined;
+    lines = await captureLogs(async () => {
+      watchdog = watchMonitors(client, logger, { stallMs, checkEveryMs: 200 });
+      await stallThenOutage();
+      recoveredMs = await pingWithin(client, 3 * stallMs);
+    });
+    expect(recoveredMs, 'ping after the server is back').to.be.a('number');
+    expect(recoveredMs!).to.be.at.most(stallMs + 3_000);
+    const stalled = lines.filter((l) => l.message.includes('monitor of a server stalled'));
+    expect(stalled, 'logged once').to.have.length(1);
+    expect(lines.some((l) => l.message === 'MongoDB client reconnected after a stalled monitor')).to.equal(true);
+    // The same client keeps working for what holds it (mongoose, Agenda's backend).
+    const collection = client.db('monitor-watchdog').collection<{ n: number }>('probe');
+    await collection.insertOne({ n: 1 });
+    expect(await collection.countDocuments({ n: 1 })).to.be.at.least(1);
+    await collection.drop();
+  });
+
+  it('leaves a healthy client alone', async function () {
+    const lines = await captureLogs(async () => {
+      watchdog = watchMonitors(client, logger, { stallMs: 1_000, checkEveryMs: 100 });
+      for (let i = 0; i < 10; i++) {
+        await client.db('admin').command({ ping: 1 });
+        await sleep(250);
+      }
+    });
+    expect(lines.filter((l) => l.message.includes('stalled'))).to.deep.equal([]);
+  });
+});

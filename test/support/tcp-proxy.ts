@@ -1,0 +1,60 @@
+import net from 'node:net';
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a database, to take it away and bring it back at the same
+ * address without touching the server itself (which other tests share). `cut()` closes every
+ * relayed connection at once, as a server shutting down does, and refuses new ones until
+ * `restore()`.
+ */
+export class TcpProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private server: net.Server | undefined;
+  private accepting = true;
+  port = 0;
+
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
+
+  async start(): Promise<number> {
+    this.server = net.createServer((client) => {
+      if (!this.accepting) {
+        client.destroy();
+        return;
+      }
+      const upstream = net.connect(this.targetPort, this.targetHost);
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        this.sockets.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => {
+          this.sockets.delete(a);
+          b.end();
+        });
+        a.pipe(b);
+      }
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  /** Every connection closed (FIN) at once; new ones refused. */
+  cut(): void {
+    this.accepting = false;
+    for (const socket of this.sockets) socket.end();
+  }
+
+  restore(): void {
+    this.accepting = true;
+  }
+
+  async stop(): Promise<void> {
+    this.cut();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
