@@ -2,13 +2,14 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { projectRoot } from './infra/database/ferretdb.js';
 import { configureLogger, logger } from './infra/logger.js';
-import { exitOnStartupError, onShutdownSignal } from './infra/shutdown.js';
+import { exitOnStartupError, onShutdownSignal, onUnhandledRejection } from './infra/shutdown.js';
 import { startSystem } from './system.js';
 
 /** `npm start`: the HTTP API, Agendash, and (unless RUN_WORKER=false) an in-process worker. */
 async function main() {
   const config = loadConfig();
   configureLogger(config.logLevel, config.isProduction);
+  onUnhandledRejection(logger);
   // With no MONGODB_URI, the embedded FerretDB keeps the shop across restarts, as `npm run db`
   // does (mongodb-memory-server, where it can be had, always starts empty).
   const embeddedDataDir = config.mongodbUri ? undefined : path.join(projectRoot(), '.data', 'dev');

@@ -1,12 +1,13 @@
 import { loadConfig } from '../config/index.js';
 import { configureLogger, logger } from './infra/logger.js';
-import { exitOnStartupError, onShutdownSignal } from './infra/shutdown.js';
+import { exitOnStartupError, onShutdownSignal, onUnhandledRejection } from './infra/shutdown.js';
 import { startSystem } from './system.js';
 
 /** `npm run worker`: an Agenda processor only. Run as many as the queue needs, anywhere. */
 async function main() {
   const config = loadConfig();
   configureLogger(config.logLevel, config.isProduction);
+  onUnhandledRejection(logger);
   if (!config.mongodbUri) logger.warn('MONGODB_URI not set: this worker uses its own embedded database, shared with no API (use `npm run db`)');
   const system = await startSystem(config, logger, { http: false, worker: true });
   onShutdownSignal(logger, system.stop, config.queue.shutdownTimeoutMs + 10_000);

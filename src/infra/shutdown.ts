@@ -1,3 +1,4 @@
+import { MongoError } from 'mongodb';
 import type { Logger } from './logger.js';
 
 /**
@@ -45,4 +46,25 @@ export function exitOnStartupError(log: Logger, error: unknown): never {
   const e = error as Error;
   log.error(`cannot start: ${e.message}`, e.name === 'ConfigError' || e.name === 'DatabaseUnavailable' ? {} : { stack: e.stack });
   process.exit(1);
+}
+
+/**
+ * Agenda 6.2.6 gives some locks back without awaiting the write (`JobProcessor`: when the lock
+ * limit is reached while filling its queue, and for a job it finds not yet due). If the database
+ * fails at that moment, the rejection is unhandled, and Node's default would kill the worker in
+ * the middle of an outage it is meant to ride out. A database error there loses nothing (the
+ * lock expires, or the worker gives it back when the database returns): it is logged and the
+ * process keeps running. Any other unhandled rejection is a bug: logged, and the process exits
+ * as Node would have.
+ */
+export function onUnhandledRejection(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    if (reason instanceof MongoError) {
+      log.warn('a database call nobody awaited failed (in a library); carrying on', { error: reason.message, name: reason.name });
+      return;
+    }
+    const e = reason instanceof Error ? reason : new Error(String(reason));
+    log.error('unhandled rejection: exiting', { error: e.message, stack: e.stack });
+    process.exit(1);
+  });
 }
