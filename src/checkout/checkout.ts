@@ -7,6 +7,8 @@ import type { AppContext } from '../shared/context.js';
 import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
 import { clearCart, debitWallet, loadCart, recordPurchase, reserveIdempotencyKey, type CheckoutTx } from './checkout-steps.js';
 import { bpsShare } from '../rewards/rules.js';
+import { findPurchase } from '../purchases/find-purchase.js';
+import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
 
 export interface CheckoutRequest {
   userId: string;
@@ -95,7 +97,7 @@ async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: stri
   if (!seen) return null;
   // Without transactions the key is written before the purchase: until the purchase exists, the
   // first request may still fail, so its answer is not known yet.
-  const purchase = await models.Ledger.findOne({ _id: seen.transactionId, type: 'purchase' }).lean();
+  const purchase = await findPurchase(models, seen.transactionId);
   if (!purchase) throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
   const cart = await models.Cart.findOne({ user: userId }).lean();
   // The first checkout emptied the cart; a cart with other contents means the key is being reused.
@@ -106,13 +108,6 @@ async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: stri
 }
 
 /** After commit. A failure here loses nothing: the purchase stays `pending` and the reconciler enqueues it. */
-export async function enqueueRewards(ctx: AppContext, transactionId: string): Promise<void> {
-  try {
-    await ctx.agenda.now(JOB_NAMES.processCheckoutRewards, { transactionId });
-  } catch (error) {
-    ctx.log.error('could not enqueue rewards job; the reconciler will pick the purchase up', {
-      transactionId,
-      error: (error as Error).message,
-    });
-  }
+export function enqueueRewards(ctx: AppContext, transactionId: string): Promise<void> {
+  return enqueuePurchaseJob(ctx, JOB_NAMES.processCheckoutRewards, transactionId);
 }

@@ -2,6 +2,7 @@ import type { LedgerDoc, Models, RewardStatus } from '../infra/database/models.j
 import type { PurchaseJob } from '../infra/queue/jobs-of-purchase.js';
 import { after, newestFirst, pageOf, type Page } from '../http/paging.js';
 import { NotFound } from '../shared/errors.js';
+import { findPurchase } from './find-purchase.js';
 
 /** A purchase in a list: its order figures and where its rewards stand (the distribution only in detail). */
 export function presentPurchaseSummary(p: LedgerDoc) {
@@ -32,7 +33,7 @@ export function presentPurchaseDetail(p: LedgerDoc, jobs: PurchaseJob[]) {
 }
 
 export async function getPurchase(models: Models, transactionId: string): Promise<LedgerDoc> {
-  const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).lean();
+  const purchase = await findPurchase(models, transactionId);
   if (!purchase) throw new NotFound('TRANSACTION', `Transaction ${transactionId} not found`);
   return purchase;
 }

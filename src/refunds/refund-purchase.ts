@@ -4,6 +4,7 @@ import type { AppContext } from '../shared/context.js';
 import { isDuplicateKeyError, REWARD_ENTRY_TYPES, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
 import { AmountOutOfRange, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
 import { requestReversal } from './request-reversal.js';
+import { findPurchase } from '../purchases/find-purchase.js';
 
 export interface RefundRequest {
   transactionId: string;
@@ -39,7 +40,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   let result: RefundResult;
   try {
     result = await unitOfWork.run({ name: 'refund' }, async (session, onRollback) => {
-      const purchase = await models.Ledger.findOne({ _id: request.transactionId, type: 'purchase' }).session(session ?? null).lean<LedgerDoc>();
+      const purchase = await findPurchase(models, request.transactionId, session);
       if (!purchase?.rewards) throw new NotFound('TRANSACTION', `Purchase ${request.transactionId} does not exist`);
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
@@ -67,7 +68,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   } catch (error) {
     // Another refund of the same purchase won the race on the refund entry's key: say what it did.
     if (!isDuplicateKeyError(error)) throw error;
-    const purchase = await models.Ledger.findOne({ _id: request.transactionId, type: 'purchase' }).lean<LedgerDoc>();
+    const purchase = await findPurchase(models, request.transactionId);
     if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
     result = present(purchase, purchase.refund, purchase.rewards!.status, true);
   }

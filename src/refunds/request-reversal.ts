@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
+import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
 import type { AppContext } from '../shared/context.js';
 
 /**
@@ -13,12 +14,5 @@ export async function requestReversal(ctx: AppContext, purchaseId: Types.ObjectI
     { _id: purchaseId, refund: { $ne: null }, 'rewards.status': { $in: ['cancelled', 'reversed'] } },
     { $set: { 'rewards.status': 'reversing' } },
   );
-  try {
-    await ctx.agenda.now(JOB_NAMES.reversePurchaseRewards, { transactionId: purchaseId.toString() });
-  } catch (error) {
-    ctx.log.error('could not enqueue the reversal job; the reconciler will pick the purchase up', {
-      transactionId: purchaseId.toString(),
-      error: (error as Error).message,
-    });
-  }
+  await enqueuePurchaseJob(ctx, JOB_NAMES.reversePurchaseRewards, purchaseId.toString());
 }

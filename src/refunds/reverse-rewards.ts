@@ -2,6 +2,7 @@ import type { AppContext } from '../shared/context.js';
 import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.js';
 import { REWARD_ENTRY_TYPES, type LedgerDoc, type RewardEntryType } from '../infra/database/models.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
+import { findPurchase } from '../purchases/find-purchase.js';
 
 export type ReversalOutcome = { status: 'reversed'; reversed: number } | { status: 'already-reversed' } | { status: 'nothing-to-reverse' };
 
@@ -16,7 +17,7 @@ export type ReversalOutcome = { status: 'reversed'; reversed: number } | { statu
 export async function reversePurchaseRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<ReversalOutcome> {
   const { models, unitOfWork } = ctx.database;
   return unitOfWork.run({ name: 'reversal', budgetMs: options.budgetMs }, async (session) => {
-    const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(session ?? null).lean<LedgerDoc>();
+    const purchase = await findPurchase(models, transactionId, session);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (!purchase.refund) throw new UnrecoverableJobError(`Purchase ${transactionId} is not refunded: nothing may be reversed`);
     if (purchase.rewards.status === 'reversed') return { status: 'already-reversed' } as const;

@@ -3,6 +3,7 @@ import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.j
 import { SETTLED_REWARD_STATUSES, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
 import type { Level } from './rules.js';
 import type { Distribution, UplineMember } from './distribution.js';
+import { findPurchase } from '../purchases/find-purchase.js';
 
 /**
  * Where the rewards job touches the database. Every write here can be repeated, so that a re-run
@@ -21,7 +22,7 @@ export class RewardsRepository {
   }
 
   findPurchase(transactionId: string): Promise<LedgerDoc | null> {
-    return this.models.Ledger.findOne({ _id: transactionId, type: 'purchase' }).session(this.s).lean<LedgerDoc>();
+    return findPurchase(this.models, transactionId, this.s);
   }
 
   findBuyer(purchase: LedgerDoc): Promise<UserDoc | null> {
