@@ -26,7 +26,13 @@ export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker',
     // Where the server has change streams (a replica set), a worker hears of a new or retried job
     // at once instead of on its next poll, so intake is not capped at lockLimit / processEvery;
     // the poll stays as the fallback. Elsewhere (FerretDB) polling alone.
-    notificationChannel: server.changeStreams ? new MongoChangeStreamNotificationChannel({ db, collection: JOBS_COLLECTION }) : undefined,
+    // The channel reconnects after an outage on its own, but by default gives up for good after
+    // 10 attempts (exponential from 100 ms: about 100 s), leaving intake on the poll for the rest of
+    // the process's life; here it never gives up and retries at least every 5 s. (Not testable on
+    // FerretDB, which has no change streams; read from agenda 6.2.6 BaseNotificationChannel.)
+    notificationChannel: server.changeStreams
+      ? new MongoChangeStreamNotificationChannel({ db, collection: JOBS_COLLECTION, reconnect: { enabled: true, maxAttempts: Number.MAX_SAFE_INTEGER, initialDelayMs: 100, maxDelayMs: 5_000 } })
+      : undefined,
     // Its indexes are created by ensureQueueIndexes before Agenda is built: the backend's own
     // createIndex runs in a promise nobody awaits, and a failure there never settles `ready`.
     backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION, ensureIndex: false }),
