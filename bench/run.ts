@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     const dashboardApi = await lab.start('agendash', { http: true, worker: false });
     const { capabilities, mongo } = dashboardApi.ctx.database;
     const jobs = SETTINGS.jobs ?? (capabilities.atomicFindAndModify ? 300 : 20);
-    const server = `${describeCapabilities(capabilities)} (${mongo.source})`;
+    const backend = mongo.ferretdb ? `, over ${mongo.ferretdb.backend === 'postgresql' ? 'PostgreSQL' : 'SQLite'}` : '';
+    const server = `${describeCapabilities(capabilities)} (${mongo.source}${backend})`;
     step(`server: ${server}`);
 
     const levels: LevelResult[] = [];
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
       durationSeconds: seconds(),
       machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown' },
-      server: { ...capabilities, description: server, source: mongo.source },
+      server: { ...capabilities, description: server, source: mongo.source, resolved: mongo.description },
       settings: { ...SETTINGS, jobs, worker: { concurrency: queue.concurrency, lockLimit: queue.lockLimit, processEveryMs: queue.processEveryMs } },
       original: ORIGINAL,
       levels,

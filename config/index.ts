@@ -40,6 +40,8 @@ export interface AppConfig {
   port: number;
   http: HttpConfig;
   mongodbUri: string | undefined;
+  /** With no MONGODB_URI and no mongod: FerretDB over this PostgreSQL (its own database per server) instead of SQLite. */
+  ferretdbPostgresqlUrl: string | undefined;
   dbName: string;
   logLevel: string;
   bodyLimitBytes: number;
@@ -75,6 +77,9 @@ const VARIABLES = {
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: int(0, 65_535).default(DEFAULTS.port),
   MONGODB_URI: Joi.string().pattern(/^mongodb(\+srv)?:\/\//).message('must be a mongodb:// or mongodb+srv:// URI'),
+  FERRETDB_POSTGRESQL_URL: Joi.string()
+    .pattern(/^postgres(ql)?:\/\/[^/?#]+\/[A-Za-z0-9_]{1,30}(\?.*)?$/)
+    .message('must be postgres://user@host:port/NAME, NAME of letters, digits and _ (at most 30)'),
   MONGODB_DB: Joi.string().pattern(/^[A-Za-z0-9_-]{1,63}$/).default(DEFAULTS.dbName),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly').default(DEFAULTS.logLevel),
   BODY_LIMIT_BYTES: int(256, 10 * 1024 * 1024).default(DEFAULTS.bodyLimitBytes),
@@ -132,7 +137,7 @@ function readVariables(env: Env): Record<VariableName, unknown> {
 function secretSafe(name: string, raw: string | undefined): string | undefined {
   if (/PASSWORD|SECRET/.test(name)) return '<hidden>';
   // A connection string may carry a password: hide everything before the last '@'.
-  if (name === 'MONGODB_URI' && raw !== undefined) return raw.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/s, '$1<hidden>@');
+  if ((name === 'MONGODB_URI' || name === 'FERRETDB_POSTGRESQL_URL') && raw !== undefined) return raw.replace(/^([A-Za-z][\w+.-]*:\/\/)?.*@/s, '$1<hidden>@');
   return raw;
 }
 
@@ -180,6 +185,19 @@ function parseThresholds(raw: string | undefined): Record<Level, number> {
 }
 
 /**
+ * FERRETDB_POSTGRESQL_URL alone, validated as loadConfig does: for the database resolution, which
+ * also serves tests, `npm run db` and the benchmark, where no full configuration is loaded.
+ */
+export function readFerretDbPostgresqlUrl(env: Env = process.env): string | undefined {
+  const raw = env.FERRETDB_POSTGRESQL_URL;
+  const { value, error } = VARIABLES.FERRETDB_POSTGRESQL_URL.validate(raw === '' ? undefined : raw);
+  if (error) {
+    throw new ConfigError(`Invalid FERRETDB_POSTGRESQL_URL=${JSON.stringify(secretSafe('FERRETDB_POSTGRESQL_URL', raw))}: ${error.message.replace(/^"value" /, '')}`);
+  }
+  return value as string | undefined;
+}
+
+/**
  * Builds the validated configuration from an environment. Throws ConfigError naming the variable
  * at fault; the entry points turn that into a clean exit.
  */
@@ -221,6 +239,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: v.PORT as number,
     http: readHttpConfig(v, isProduction),
     mongodbUri: v.MONGODB_URI as string | undefined,
+    ferretdbPostgresqlUrl: v.FERRETDB_POSTGRESQL_URL as string | undefined,
     dbName: v.MONGODB_DB as string,
     logLevel: v.LOG_LEVEL as string,
     bodyLimitBytes: v.BODY_LIMIT_BYTES as number,

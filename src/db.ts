@@ -9,6 +9,9 @@
  *                                 stopped and started again, the same database is back at the same address
  *   npm run db -- --dir PATH      FerretDB data kept in PATH
  *
+ * With FERRETDB_POSTGRESQL_URL=postgres://user@host:port/BASE, FerretDB stores the documents in
+ * PostgreSQL instead: a database of its own per data dir (kept), or a temporary one with --fresh.
+ *
  * (mongodb-memory-server always starts empty.)
  */
 import path from 'node:path';
@@ -61,7 +64,9 @@ async function main(): Promise<void> {
       `MONGODB_URI=${mongo.uri}`,
       `# ${mongo.description}`,
       capabilities ? `# ${capabilities}` : '',
-      mongo.source === 'ferretdb' && !fresh ? `# data kept in ${dataDir} (use --fresh for a throw-away database)` : '',
+      mongo.ferretdb && !fresh
+        ? `# data kept in ${mongo.ferretdb.postgresql ? `PostgreSQL database ${mongo.ferretdb.postgresql.database} (for ${dataDir})` : dataDir} (use --fresh for a throw-away database)`
+        : '',
       '# In another terminal:',
       `#   export MONGODB_URI='${mongo.uri}'`,
       '#   npm run dev        # or: npm test, npm run seed, npm run bench',

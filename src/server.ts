@@ -14,7 +14,13 @@ async function main() {
   // does (mongodb-memory-server, where it can be had, always starts empty).
   const embeddedDataDir = config.mongodbUri ? undefined : path.join(projectRoot(), '.data', 'dev');
   const system = await startSystem(config, logger, { http: true, worker: config.runWorker, embeddedDataDir });
-  if (embeddedDataDir && system.ctx.database.mongo.source === 'ferretdb') {
+  const embedded = system.ctx.database.mongo.ferretdb;
+  if (embeddedDataDir && embedded?.postgresql) {
+    logger.warn(
+      `development data is kept in PostgreSQL database ${embedded.postgresql.database} (${embedded.postgresql.url.replace(/\/[^/?]*(\?.*)?$/, '')}) ` +
+        `across restarts; drop that database to start with an empty shop`,
+    );
+  } else if (embeddedDataDir && embedded) {
     logger.warn(`development data is kept in ${embeddedDataDir} across restarts; delete that folder to start with an empty shop`);
   }
   if (config.admin.generated) {

@@ -1,13 +1,19 @@
 /**
- * FerretDB fallback: a MongoDB-wire-protocol server over SQLite, built from the project's own
- * Go program in tools/ferretdb (see TESTING.md for why and for what it cannot do).
+ * FerretDB fallback: a MongoDB-wire-protocol server over SQLite (the default) or, when asked
+ * (FERRETDB_POSTGRESQL_URL), over PostgreSQL, built from the project's own Go program in
+ * tools/ferretdb (see TESTING.md for why and for what it cannot do).
  *
  * The binary is built once per machine (per source hash) into node_modules/.cache and started
  * on a kernel-chosen free port, or the one asked for. The child exits when its stdin closes, so it dies with this
  * process even on SIGKILL.
+ *
+ * Over PostgreSQL every server gets a PostgreSQL database of its own, named after the URL's
+ * database (the base): a temporary server (no data dir) `<base>_tmp_<pid>_<random>`, created at
+ * start and dropped when the server stops (by the child itself, so also when this process is
+ * killed); a server with a kept data dir `<base>_<dir name>_<hash of its path>`, kept like the dir.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { constants as fsConstants, existsSync, rmSync } from 'node:fs';
 import { access, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,10 +35,16 @@ export interface FerretDbServer {
   /** `mongodb://127.0.0.1:PORT/?directConnection=true&retryWrites=false` */
   uri: string;
   port: number;
-  /** The SQLite directory. */
+  /** Where the documents are: SQLite files in dataDir, or the PostgreSQL database `postgresql`. */
+  backend: 'sqlite' | 'postgresql';
+  /** The SQLite directory (over PostgreSQL: the kept dir the database belongs to, or a temp dir). */
   dataDir: string;
+  /** Over PostgreSQL: the server's database and its URL with any password hidden. */
+  postgresql?: { database: string; url: string; temporary: boolean };
+  /** Human-readable: backend and place (for logs and test summaries). */
+  description: string;
   pid: number;
-  /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes a temporary data dir. Idempotent. */
+  /** Stops the server (SIGTERM, then SIGKILL after 8 s), removes a temporary data dir and drops a temporary PostgreSQL database. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -41,7 +53,71 @@ export interface StartFerretDbOptions {
   dataDir?: string;
   /** Port on 127.0.0.1. Default: one the kernel picks. */
   port?: number;
+  /**
+   * Store the documents in PostgreSQL instead of SQLite: `postgres://user@host:port/BASE`. The
+   * server gets a database of its own named after BASE (module comment); a kept dataDir keeps it.
+   */
+  postgresqlUrl?: string;
   log: Logger;
+}
+
+/** The base name of FERRETDB_POSTGRESQL_URL's databases is cut to this, so every derived name fits PostgreSQL's 63 bytes. */
+const PG_BASE_MAX = 30;
+
+export class PostgreSqlUnavailable extends Error {
+  override name = 'PostgreSqlUnavailable';
+}
+
+/** A PostgreSQL URL with its password hidden. */
+export function redactPostgresqlUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^@/]*)@/, '//***@');
+  }
+}
+
+/**
+ * The PostgreSQL database a FerretDB server uses: for a kept data dir always the same one
+ * (`<base>_<dir name>_<hash of the absolute path>`), for a temporary server a fresh one
+ * (`<base>_tmp_<pid>_<random>`, which the Go program recognises to drop it if its process died).
+ */
+export function postgresqlDatabaseFor(baseUrl: string, dataDir: string | undefined): { url: string; database: string } {
+  const u = new URL(baseUrl);
+  const base = (decodeURIComponent(u.pathname.replace(/^\//, '')) || 'ferretdb').toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, PG_BASE_MAX);
+  let database: string;
+  if (dataDir === undefined) {
+    database = `${base}_tmp_${process.pid}_${randomBytes(4).toString('hex')}`;
+  } else {
+    const abs = path.resolve(dataDir);
+    const name = path.basename(abs).toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 12);
+    database = `${base}_${name}_${createHash('sha256').update(abs).digest('hex').slice(0, 8)}`;
+  }
+  u.pathname = `/${database}`;
+  return { url: u.toString(), database };
+}
+
+/** Runs the FerretDB binary's PostgreSQL admin modes (`-list-databases`, `-drop-database`); resolves with its stdout. */
+async function postgresqlAdmin(url: string, mode: string, log: Logger): Promise<string> {
+  const binary = await ensureFerretDbBinary(log);
+  return new Promise((resolve, reject) => {
+    execFile(binary, ['-postgresql-url', url, mode], { timeout: 20_000 }, (error, stdout, stderr) => {
+      if (error) reject(new PostgreSqlUnavailable(stderr.trim().replace(/^ferretdb: /, '') || error.message));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The databases of the PostgreSQL server at `url` (for tests and for finding leftovers). */
+export async function listPostgresqlDatabases(url: string, log: Logger): Promise<string[]> {
+  return (await postgresqlAdmin(url, '-list-databases', log)).split('\n').filter(Boolean);
+}
+
+/** Drops the database `url` names (e.g. a kept one), closing its connections. */
+export async function dropPostgresqlDatabase(url: string, log: Logger): Promise<void> {
+  await postgresqlAdmin(url, '-drop-database', log);
 }
 
 /** Walks up from this module to the directory holding tools/ferretdb/go.mod (works from src/ and dist/). */
@@ -266,13 +342,20 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
     : path.resolve(opts.dataDir as string);
   await mkdir(dataDir, { recursive: true });
 
-  const child = spawn(binary, ['-listen', `127.0.0.1:${opts.port ?? 0}`, '-dir', dataDir, '-log-level', 'error', '-exit-on-stdin-eof'], {
+  const pg = opts.postgresqlUrl ? postgresqlDatabaseFor(opts.postgresqlUrl, opts.dataDir) : undefined;
+  const postgresql = pg && { database: pg.database, url: redactPostgresqlUrl(pg.url), temporary };
+  const backendArgs = pg
+    ? ['-postgresql-url', pg.url, '-postgresql-create', ...(temporary ? ['-postgresql-drop-at-exit'] : [])]
+    : ['-dir', dataDir];
+  const child = spawn(binary, ['-listen', `127.0.0.1:${opts.port ?? 0}`, ...backendArgs, '-log-level', 'error', '-exit-on-stdin-eof'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   const stderrLines = createInterface({ input: child.stderr });
   stderrLines.on('line', (line) => {
     stderr = (stderr + line + '\n').slice(-4000);
+    // An unreachable PostgreSQL becomes the one error startFerretDb throws.
+    if (pg && /PostgreSQL at .* is unreachable|cannot create PostgreSQL database/.test(line)) return;
     log.warn(`ferretdb[${child.pid ?? '?'}]: ${line}`);
   });
   // Keep the pipe open (its EOF is the child's signal to exit) without holding the event loop.
@@ -281,7 +364,8 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
 
   const onProcessExit = () => {
     try {
-      child.kill('SIGKILL');
+      // Over PostgreSQL a temporary server drops its database on SIGTERM (and on stdin EOF).
+      child.kill(postgresql?.temporary ? 'SIGTERM' : 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -295,7 +379,8 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
       process.off('exit', onProcessExit);
       if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        // The child gives its connections 5 s, then drops a temporary PostgreSQL database.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 8_000);
         await exited;
         clearTimeout(timer);
       }
@@ -307,7 +392,12 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
   };
 
   try {
-    const port = await waitForListening(child, () => stderr.trim());
+    const port = await waitForListening(child, () => stderr.trim()).catch((error: unknown) => {
+      if (pg && /PostgreSQL at .* is unreachable|cannot create PostgreSQL database/.test(stderr)) {
+        throw new PostgreSqlUnavailable(stderr.trim().split('\n').map((l) => l.replace(/^ferretdb: /, '')).join(' ').replace(/\s+/g, ' '));
+      }
+      throw error;
+    });
     const uri = `mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`;
     await waitForPing(uri, child);
     child.unref();
@@ -315,8 +405,12 @@ export async function startFerretDb(opts: StartFerretDbOptions): Promise<FerretD
     unrefStream(child.stdout);
     unrefStream(child.stderr);
     child.stdout.resume(); // drain anything else it prints
-    log.debug(`FerretDB ${FERRETDB_VERSION} (pid ${child.pid ?? '?'}) listening at ${uri}, data in ${dataDir}`);
-    return { uri, port, dataDir, pid: child.pid ?? -1, stop };
+    const where = postgresql
+      ? `PostgreSQL database ${postgresql.database}${postgresql.temporary ? ' (temporary)' : ''} on ${postgresql.url.replace(/\/[^/?]*(\?.*)?$/, '')}`
+      : `SQLite in ${dataDir}`;
+    const description = `FerretDB ${FERRETDB_VERSION} (${where}) at ${uri}`;
+    log.debug(`${description} (pid ${child.pid ?? '?'})`);
+    return { uri, port, backend: pg ? 'postgresql' : 'sqlite', dataDir, postgresql, description, pid: child.pid ?? -1, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -2,17 +2,21 @@
  * Finds a MongoDB for tests, development and benchmarks (TESTING.md, "How the project finds a MongoDB"):
  *   1. a URI given by the caller (MONGODB_URI) → used as is;
  *   2. mongodb-memory-server as a one-node replica set (honours MONGOMS_SYSTEM_BINARY);
- *   3. if no mongod binary can be had: FerretDB (no transactions, non-atomic findAndModify), loudly;
+ *   3. if no mongod binary can be had: FerretDB (no transactions, non-atomic findAndModify), loudly:
+ *      over SQLite files, or over PostgreSQL when FERRETDB_POSTGRESQL_URL asks for it;
  *   4. otherwise one error listing these three ways.
  */
 import { MongoMemoryReplSet, errors as mmsErrors } from 'mongodb-memory-server';
+import { readFerretDbPostgresqlUrl } from '../../../config/index.js';
 import type { Logger } from '../logger.js';
-import { FERRETDB_VERSION, startFerretDb } from './ferretdb.js';
+import { FERRETDB_VERSION, PostgreSqlUnavailable, type FerretDbServer, redactPostgresqlUrl, startFerretDb } from './ferretdb.js';
 
 export interface ResolvedMongo {
   /** Works with `mongoose.connect(uri, { dbName })` and `new MongoClient(uri)`. */
   uri: string;
   source: 'env' | 'memory-replset' | 'ferretdb';
+  /** FerretDB's storage (SQLite files, or a PostgreSQL database); absent for MongoDB. */
+  ferretdb?: Pick<FerretDbServer, 'backend' | 'dataDir' | 'postgresql'>;
   /** Human-readable: what server this is (for logs and test summaries). */
   description: string;
   /** Stops a server this module started; a no-op for a given URI. Idempotent. */
@@ -23,8 +27,13 @@ export interface ResolveMongoOptions {
   /** MONGODB_URI, if set: used untouched and nothing is started. */
   uri?: string;
   log: Logger;
-  /** FerretDB's SQLite directory (kept). Default: a temp dir removed at stop. */
+  /** FerretDB's SQLite directory (kept; over PostgreSQL: its database is kept). Default: a temp dir (and database) removed at stop. */
   dataDir?: string;
+  /**
+   * FerretDB over PostgreSQL (`postgres://user@host:port/BASE`) instead of SQLite; null: SQLite.
+   * Default: FERRETDB_POSTGRESQL_URL (config/index.ts).
+   */
+  postgresqlUrl?: string | null;
   /** Port to listen on (127.0.0.1). Default: one the kernel picks. */
   port?: number;
 }
@@ -156,10 +165,14 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
     );
   }
 
+  const postgresqlUrl = opts.postgresqlUrl === undefined ? readFerretDbPostgresqlUrl() : (opts.postgresqlUrl ?? undefined);
+  const backend = postgresqlUrl
+    ? `PostgreSQL at ${redactPostgresqlUrl(postgresqlUrl)}, asked for by FERRETDB_POSTGRESQL_URL`
+    : 'SQLite files; FERRETDB_POSTGRESQL_URL unset';
   log.warn(
     '************************************************************************************\n' +
       `MongoDB: no mongod binary can be had (${messageOf(memoryError)}).\n` +
-      `FALLING BACK TO FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol over SQLite). This is NOT MongoDB:\n` +
+      `FALLING BACK TO FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol over ${backend}). This is NOT MongoDB:\n` +
       '  - no transactions: outside production the unit of work runs WITHOUT them;\n' +
       '  - findAndModify is read-then-write, NOT atomic: concurrency guarantees (no double spend,\n' +
       '    no double lock) cannot be proved here and those tests are skipped;\n' +
@@ -170,11 +183,18 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
 
   try {
     const started = Date.now();
-    const ferret = await startFerretDb({ dataDir: opts.dataDir, port: opts.port, log });
-    const description = `FerretDB ${FERRETDB_VERSION} (SQLite in ${ferret.dataDir}) at ${ferret.uri}`;
+    const ferret = await startFerretDb({ dataDir: opts.dataDir, port: opts.port, postgresqlUrl, log });
+    const { description } = ferret;
     log.warn(`MongoDB: using ${description}, ready in ${Date.now() - started} ms`);
-    return { uri: ferret.uri, source: 'ferretdb', description, stop: ferret.stop };
+    return { uri: ferret.uri, source: 'ferretdb', ferretdb: { backend: ferret.backend, dataDir: ferret.dataDir, postgresql: ferret.postgresql }, description, stop: ferret.stop };
   } catch (ferretError) {
+    if (ferretError instanceof PostgreSqlUnavailable) {
+      throw new Error(
+        `FERRETDB_POSTGRESQL_URL asks for FerretDB over PostgreSQL, but ${ferretError.message}. ` +
+          'Start PostgreSQL (or fix the URL), or unset FERRETDB_POSTGRESQL_URL to use FerretDB over SQLite.',
+        { cause: ferretError },
+      );
+    }
     throw new Error(
       'No MongoDB available. Tried:\n' +
         '  - MONGODB_URI: not set\n' +
