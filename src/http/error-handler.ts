@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import mongoose from 'mongoose';
-import { isDatabaseUnavailable } from '../infra/database/availability.js';
+import { isDatabaseBusy, isDatabaseUnreachable } from '../infra/database/availability.js';
 import type { Logger } from '../infra/logger.js';
 import { DomainError, NotFound, ServiceUnavailable } from '../shared/errors.js';
 
@@ -24,7 +24,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.headersSent) return;
     // The driver's "no server now" (selection timed out, connection lost, pool cleared…) is
     // not a bug: 503, and the availability watcher logs the outage once.
-    if (isDatabaseUnavailable(error)) error = new ServiceUnavailable('The database is unreachable; try again shortly');
+    if (isDatabaseUnreachable(error)) error = new ServiceUnavailable('The database is unreachable; try again shortly');
+    else if (isDatabaseBusy(error)) error = new ServiceUnavailable('The database is too busy; try again shortly');
     if (error instanceof DomainError) {
       if (error instanceof ServiceUnavailable) res.set('Retry-After', String(error.retryAfterSeconds));
       res.status(error.status).json(body(error.code, error.message, error.details));

@@ -3,6 +3,7 @@ import {
   MongoNetworkError,
   MongoNotConnectedError,
   MongoServerClosedError,
+  MongoServerError,
   MongoServerSelectionError,
   MongoTopologyClosedError,
   type MongoClient,
@@ -24,28 +25,47 @@ const UNAVAILABLE_NAMES = new Set([
   'MongoServerClosedError',
 ]);
 
+const BUSY_MESSAGE = /\bdatabase is locked\b|\bSQLITE_BUSY\b/;
+
 /** Server codes of a node shutting down or stepping down: a replica set between primaries. */
 const UNAVAILABLE_CODES = new Set([91, 189, 10107, 11600, 11602, 13435, 13436]);
 
 /**
- * True when `error` (or one of its causes) says the database cannot be reached now, as
- * opposed to a bug or a bad request: it becomes `503` with `Retry-After`, and is logged once per
- * outage rather than per failure.
+ * True when `error` (or one of its causes) says the database cannot be reached now, as opposed
+ * to a bug or a bad request: while the driver sees no server, or a node is shutting down.
  */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) {
-    if (
+export function isDatabaseUnreachable(error: unknown): boolean {
+  return someCause(error, (e) => {
+    return (
       e instanceof MongoNetworkError || // also the pool-cleared errors, which extend it
       e instanceof MongoServerSelectionError ||
       e instanceof MongoNotConnectedError ||
       e instanceof MongoTopologyClosedError ||
       e instanceof MongoServerClosedError ||
-      UNAVAILABLE_NAMES.has(e.name)
-    ) {
-      return true;
-    }
-    if (e instanceof MongoError && typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code)) return true;
+      UNAVAILABLE_NAMES.has(e.name) ||
+      (e instanceof MongoError && typeof e.code === 'number' && UNAVAILABLE_CODES.has(e.code))
+    );
+  });
+}
+
+/**
+ * FerretDB over SQLite answers a write that could not get the database file's lock within its
+ * busy timeout with an internal error ("database is locked (5) (SQLITE_BUSY)"): the server is
+ * reachable but too busy right now, and the same request succeeds later.
+ */
+export function isDatabaseBusy(error: unknown): boolean {
+  return someCause(error, (e) => e instanceof MongoServerError && BUSY_MESSAGE.test(e.message));
+}
+
+/** Unreachable or busy: answered `503` with `Retry-After`, never `500`. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  return isDatabaseUnreachable(error) || isDatabaseBusy(error);
+}
+
+function someCause(error: unknown, test: (e: Error) => boolean): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e instanceof Error && depth < 5; depth++, e = e.cause) {
+    if (test(e)) return true;
   }
   return false;
 }
@@ -103,7 +123,8 @@ export function watchAvailability(client: MongoClient, log: Logger): Availabilit
       return available;
     },
     reportBackgroundError(source, error) {
-      if (isDatabaseUnavailable(error)) {
+      // (Only "unreachable" turns the state; a busy server is reachable: its errors are logged as such.)
+      if (isDatabaseUnreachable(error)) {
         // The driver may fail an operation a moment before its monitor marks the server down.
         if (available) setAvailable(false, error.message);
         if (reportedDuringOutage) {

@@ -61,7 +61,7 @@ export interface DatabaseOptions {
 }
 
 export async function openDatabase(config: AppConfig, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
-  const mongo = await resolveMongo({ uri: config.mongodbUri, log, dataDir: options.embeddedDataDir });
+  const mongo = await resolveMongo({ uri: config.mongodbUri, log, dataDir: options.embeddedDataDir, postgresqlUrl: config.ferretdbPostgresqlUrl ?? null });
   let connection: Connection;
   try {
     connection = await connectWithin(mongo.uri, config.dbName, INITIAL_CONNECT_MS);
