@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { ensureDebianPackages } from '../support/apt.js';
 import { configVariables } from '../support/config-variables.js';
 
 /** `docker compose` (v2 plugin) or `docker-compose` (v1), whichever this machine has. */
@@ -16,21 +17,24 @@ function composeCommand(): string[] | null {
  */
 describe('docker-compose.yml', function () {
   this.timeout(30_000);
+  let compose: string[] | null = null;
   const secrets = { ADMIN_PASSWORD: 'compose-check-password', TOKEN_SECRET: 'compose-check-token-secret-0123456789' };
-  const compose = (env: Record<string, string>) => {
-    const [cmd, ...args] = composeCommand()!;
+  const config = (env: Record<string, string>) => {
+    const [cmd, ...args] = compose!;
     return spawnSync(cmd!, [...args, 'config'], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env }, timeout: 20_000 });
   };
 
   before(function () {
-    if (!composeCommand()) {
-      console.log('      skipped: neither `docker compose` nor `docker-compose` is installed');
+    this.timeout(11 * 60_000); // apt-get may install docker-compose first (each apt step bounded to 5 min)
+    const why = ensureDebianPackages(['docker-compose'], () => (compose = composeCommand()) !== null);
+    if (why) {
+      console.log(`      skipped: neither \`docker compose\` nor \`docker-compose\` is installed, and ${why}`);
       this.skip();
     }
   });
 
   it('is valid: three mongod in replica set rs0, an init that runs rs.initiate, the API (RUN_WORKER=false) and workers', function () {
-    const out = compose(secrets);
+    const out = config(secrets);
     expect(out.status, out.stderr).to.equal(0);
     for (const service of ['mongo1:', 'mongo2:', 'mongo3:', 'mongo-init:', 'api:', 'worker:']) expect(out.stdout).to.contain(`  ${service}`);
     expect(out.stdout.match(/--replSet/g)).to.have.length(3);
@@ -41,7 +45,7 @@ describe('docker-compose.yml', function () {
   });
 
   it('refuses to start without the production secrets', function () {
-    const out = compose({});
+    const out = config({});
     expect(out.status).to.not.equal(0);
     expect(out.stderr).to.contain('ADMIN_PASSWORD');
   });
