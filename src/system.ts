@@ -117,17 +117,9 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
  * one worker can lock the same job twice, and on a server that scans every table concurrent runs
  * only slow each other past their budget. Money is safe either way (runs are idempotent and
  * points are summed from unique-keyed entries), but one job at a time settles fastest there.
- *
- * It still locks a few jobs ahead: Agenda locks new jobs only on its poll tick, so with one lock
- * a worker could start at most 1 job per JOB_PROCESS_EVERY_MS (4 jobs/s at 250 ms) however fast
- * the jobs are — the bench measured 3.5–4 jobs/s per worker on FerretDB over PostgreSQL with
- * 70 ms runs. Locking LOCK_AHEAD_WITHOUT_ATOMIC_UPDATES per tick lifts that ceiling to 16 jobs/s;
- * the locks taken ahead are given back on shutdown and after an outage like any other.
  */
-const LOCK_AHEAD_WITHOUT_ATOMIC_UPDATES = 4;
-
 function oneJobAtATimeWithoutAtomicUpdates(config: AppConfig, capabilities: ServerCapabilities, log: Logger): AppConfig {
   if (capabilities.atomicFindAndModify || config.queue.concurrency === 1) return config;
-  log.warn(`${capabilities.kind} updates are not atomic: this worker runs one job at a time (JOB_CONCURRENCY ${config.queue.concurrency} → 1), locking up to ${LOCK_AHEAD_WITHOUT_ATOMIC_UPDATES} ahead`);
-  return Object.freeze({ ...config, queue: { ...config.queue, concurrency: 1, lockLimit: Math.min(config.queue.lockLimit, LOCK_AHEAD_WITHOUT_ATOMIC_UPDATES) } });
+  log.warn(`${capabilities.kind} updates are not atomic: this worker runs one job at a time (JOB_CONCURRENCY ${config.queue.concurrency} → 1)`);
+  return Object.freeze({ ...config, queue: { ...config.queue, concurrency: 1, lockLimit: 1 } });
 }
