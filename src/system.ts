@@ -10,6 +10,7 @@ import type { Logger } from './infra/logger.js';
 import { startHttpServer, type HttpServer } from './infra/http-server.js';
 import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda } from './infra/queue/agenda.js';
+import { onePollAtATime } from './infra/queue/one-poll-at-a-time.js';
 import { ensureQueueIndexes } from './infra/queue/ensure-queue-indexes.js';
 import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgotten-locks.js';
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
@@ -79,7 +80,10 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   }
   // Started in an API-only process too: Agendash needs a started Agenda. With no job defined
   // there, it runs nothing.
-  if (options.worker || options.http) await agenda.start();
+  if (options.worker || options.http) {
+    await agenda.start();
+    onePollAtATime(agenda);
+  }
   if (options.worker) await scheduleMaintenanceJobs(agenda, ctx);
 
   let app: Express | undefined;

@@ -11,6 +11,8 @@ export class TcpProxy {
   private server: net.Server | undefined;
   private accepting = true;
   port = 0;
+  /** Answers are held this long on their way back: a slow server. */
+  latencyMs = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -34,7 +36,14 @@ export class TcpProxy {
           this.sockets.delete(a);
           b.end();
         });
-        a.pipe(b);
+        if (a === upstream) {
+          a.on('data', (chunk: Buffer) => {
+            if (this.latencyMs > 0) setTimeout(() => b.write(chunk), this.latencyMs);
+            else b.write(chunk);
+          });
+        } else {
+          a.pipe(b);
+        }
       }
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
