@@ -35,7 +35,8 @@ describe('signals sent to the PID of the documented commands', function () {
     const db = startProcess('npm run db', 'npm', ['run', 'db', '--', '--fresh'], { LOG_LEVEL: 'info' });
     await db.waitForOutput(/^MONGODB_URI=mongodb:\/\/\S+$/m, 60_000);
     await signalAndExpectAllGone(db, 'SIGINT', /node .*src\/db\.ts/, 15_000);
-    expect(db.output()).to.match(/stopped/);
+    // The processes are gone; their last lines may still be on their way through the pipe.
+    await db.waitForOutput(/stopped/, 5_000);
   });
 
   it('npm start (in-process worker, embedded database): SIGTERM stops node gracefully, and its database', async function () {
@@ -43,7 +44,7 @@ describe('signals sent to the PID of the documented commands', function () {
     const service = startProcess('npm start', 'npm', ['start'], { ...SERVICE_ENV, RUN_WORKER: 'true' });
     await service.waitForOutput(/ started \{.*"worker":true/, 75_000);
     await signalAndExpectAllGone(service, 'SIGTERM', /node dist\/src\/server\.js/, 20_000);
-    expect(service.output()).to.match(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/);
+    await service.waitForOutput(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/, 5_000);
   });
 
   it('npm run worker: SIGTERM stops node gracefully', async function () {
@@ -53,7 +54,7 @@ describe('signals sent to the PID of the documented commands', function () {
     try {
       await worker.waitForOutput(/ started \{.*"worker":true/, 75_000);
       await signalAndExpectAllGone(worker, 'SIGTERM', /node dist\/src\/worker\.js/, 20_000);
-      expect(worker.output()).to.match(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/);
+      await worker.waitForOutput(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/, 5_000);
     } finally {
       const client = await MongoClient.connect(uri);
       await client.db(dbName).dropDatabase().catch(() => undefined);

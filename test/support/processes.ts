@@ -41,6 +41,11 @@ export function startProcess(name: string, command: string, args: string[], env:
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  let closed = false;
+  child.once('close', () => {
+    closed = true;
+    for (const w of waiters) w();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
     child.once('exit', (code, signal) => {
       resolve({ code, signal, at: Date.now() });
@@ -58,7 +63,8 @@ export function startProcess(name: string, command: string, args: string[], env:
         const check = () => {
           const m = pattern.exec(text);
           if (m) return done(m);
-          if (child.exitCode !== null || child.signalCode !== null) done(new Error(`${name} exited before printing ${pattern}:\n${text.slice(-3000)}`));
+          // Not at exit but once its pipes are closed: its last lines may still be on their way.
+          if (closed) done(new Error(`${name} exited before printing ${pattern}:\n${text.slice(-3000)}`));
         };
         const timer = setTimeout(() => done(new Error(`${name} did not print ${pattern} within ${timeoutMs} ms:\n${text.slice(-3000)}`)), timeoutMs);
         const done = (result: RegExpMatchArray | Error) => {
