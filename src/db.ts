@@ -47,7 +47,22 @@ async function main(): Promise<void> {
   }
 
   const dataDir = fresh ? undefined : path.resolve(parsed.dir ?? path.join(projectRoot(), '.data', 'db'));
-  const mongo = await resolveMongo({ log: logger, dataDir, port });
+  const resolving = resolveMongo({ log: logger, dataDir, port });
+  // The server child does not hold the event loop; this timer does, until a signal arrives.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  // Signals are ours from here on: one during start-up stops the server once it is up.
+  onShutdownSignal(
+    logger,
+    async () => {
+      clearInterval(keepAlive);
+      const mongo = await resolving;
+      logger.info(`stopping ${mongo.source} ...`);
+      await mongo.stop();
+      logger.info('stopped');
+    },
+    15_000,
+  );
+  const mongo = await resolving;
 
   let capabilities = '';
   const client = new MongoClient(mongo.uri, { serverSelectionTimeoutMS: 5_000 });
@@ -76,19 +91,6 @@ async function main(): Promise<void> {
     ]
       .filter((line, i, all) => line !== '' || i === all.length - 1)
       .join('\n'),
-  );
-
-  // The server child does not hold the event loop; this timer does, until a signal arrives.
-  const keepAlive = setInterval(() => undefined, 1 << 30);
-  onShutdownSignal(
-    logger,
-    async () => {
-      clearInterval(keepAlive);
-      logger.info(`stopping ${mongo.source} ...`);
-      await mongo.stop();
-      logger.info('stopped');
-    },
-    15_000,
   );
 }
 

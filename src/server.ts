@@ -13,7 +13,12 @@ async function main() {
   // With no MONGODB_URI, the embedded FerretDB keeps the shop across restarts, as `npm run db`
   // does (mongodb-memory-server, where it can be had, always starts empty).
   const embeddedDataDir = config.mongodbUri ? undefined : path.join(projectRoot(), '.data', 'dev');
-  const system = await startSystem(config, logger, { http: true, worker: config.runWorker, embeddedDataDir });
+  const starting = startSystem(config, logger, { http: true, worker: config.runWorker, embeddedDataDir });
+  // Signals are ours from here on: one that arrives while the system starts (a supervisor may
+  // signal at any moment, e.g. right after the "started" line) stops it once it is up, gracefully,
+  // instead of Node's default of dying on the spot.
+  onShutdownSignal(logger, async () => (await starting).stop(), config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
+  const system = await starting;
   const embedded = system.ctx.database.mongo.ferretdb;
   if (embeddedDataDir && embedded?.postgresql) {
     logger.warn(
@@ -31,7 +36,6 @@ async function main() {
     );
   }
   if (config.token.generated) logger.warn('TOKEN_SECRET not set: customer tokens are signed with a random key and die with this process');
-  onShutdownSignal(logger, system.stop, config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
 }
 
 main().catch((error) => exitOnStartupError(logger, error));

@@ -9,8 +9,10 @@ async function main() {
   configureLogger(config.logLevel, config.isProduction);
   onUnhandledRejection(logger);
   if (!config.mongodbUri) logger.warn('MONGODB_URI not set: this worker uses its own embedded database, shared with no API (use `npm run db`)');
-  const system = await startSystem(config, logger, { http: false, worker: true });
-  onShutdownSignal(logger, system.stop, config.queue.shutdownTimeoutMs + 10_000);
+  const starting = startSystem(config, logger, { http: false, worker: true });
+  // A signal during start-up stops the worker once it is up (see server.ts).
+  onShutdownSignal(logger, async () => (await starting).stop(), config.queue.shutdownTimeoutMs + 10_000);
+  await starting;
 }
 
 main().catch((error) => exitOnStartupError(logger, error));

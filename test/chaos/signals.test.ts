@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
-import { commandLine, descendants, killAllStarted, startProcess, track, waitGone, type Proc } from '../support/processes.js';
+import { commandLine, descendants, killAllStarted, startNode, startProcess, track, waitGone, type Proc } from '../support/processes.js';
 import { SERVICE_ENV } from '../support/remote-shop.js';
 import { testMongo } from '../support/test-run.js';
 
@@ -54,6 +54,24 @@ describe('signals sent to the PID of the documented commands', function () {
     try {
       await worker.waitForOutput(/ started \{.*"worker":true/, 75_000);
       await signalAndExpectAllGone(worker, 'SIGTERM', /node dist\/src\/worker\.js/, 20_000);
+      await worker.waitForOutput(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/, 5_000);
+    } finally {
+      const client = await MongoClient.connect(uri);
+      await client.db(dbName).dropDatabase().catch(() => undefined);
+      await client.close();
+    }
+  });
+  it('a signal during start-up is not lost: the worker stops gracefully once it is up (exit 0, not killed)', async function () {
+    const { uri } = await testMongo();
+    const dbName = `test_signals_${randomBytes(4).toString('hex')}`;
+    const worker = startNode('worker', 'src/worker.ts', [], { ...SERVICE_ENV, MONGODB_URI: uri, MONGODB_DB: dbName });
+    try {
+      // Still starting: connected, the queue not yet up. Node's default would die on the spot.
+      await worker.waitForOutput(/ database ready /, 60_000);
+      process.kill(worker.pid, 'SIGTERM');
+      const exit = await Promise.race([worker.exited, new Promise<undefined>((r) => setTimeout(r, 30_000))]);
+      expect(exit, `still running 30 s after SIGTERM:\n${worker.output().slice(-2000)}`).to.not.equal(undefined);
+      expect(exit, worker.output().slice(-2000)).to.include({ code: 0, signal: null });
       await worker.waitForOutput(/shutting down \{"signal":"SIGTERM"\}[\s\S]* stopped/, 5_000);
     } finally {
       const client = await MongoClient.connect(uri);
