@@ -49,9 +49,8 @@ describe('a stalled MongoDB monitor (driver race on a server closing its connect
 
   beforeEach(async function () {
     const { uri } = await testMongo();
-    const target = new URL(uri.replace(/^mongodb:\/\//, 'http://').split(',')[0]!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 27017));
-    const port = await proxy.start();
+    proxy = await TcpProxy.inFrontOf(uri);
+    const port = proxy.port;
     client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`, {
       serverSelectionTimeoutMS: CONNECTION_OPTIONS.serverSelectionTimeoutMS,
       connectTimeoutMS: 1_000,

@@ -21,9 +21,8 @@ describe('a worker polls its queue one poll at a time', function () {
 
   beforeEach(async function () {
     const { uri } = await testMongo();
-    const target = new URL(uri.replace(/^mongodb:\/\//, 'http://').split(',')[0]!);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 27017));
-    const port = await proxy.start();
+    proxy = await TcpProxy.inFrontOf(uri);
+    const port = proxy.port;
     client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`, { monitorCommands: true });
   });
   afterEach(async function () {

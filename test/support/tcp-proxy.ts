@@ -19,6 +19,14 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
+  /** A started relay in front of the (first) server of a MongoDB URI. */
+  static async inFrontOf(mongoUri: string): Promise<TcpProxy> {
+    const target = new URL(mongoUri.replace(/^mongodb:\/\//, 'http://').split(',')[0]!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 27017));
+    await proxy.start();
+    return proxy;
+  }
+
   async start(): Promise<number> {
     this.server = net.createServer((client) => {
       if (!this.accepting) {

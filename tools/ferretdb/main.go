@@ -84,6 +84,25 @@ func pgConnect(ctx context.Context, connURL string) (*pgx.Conn, error) {
 	return pgx.Connect(ctx, connURL)
 }
 
+// connectMaintenance connects to the server's maintenance database; its error is one line
+// (pgx lists every address tried on lines of their own) that the launcher recognises.
+func connectMaintenance(ctx context.Context, u *url.URL) (*pgx.Conn, error) {
+	conn, err := pgConnect(ctx, maintenanceURL(u))
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL at %s is unreachable: %s", redact(u), strings.Join(strings.Fields(err.Error()), " "))
+	}
+	return conn, nil
+}
+
+// databaseNames lists the server's databases matching the SQL condition on datname.
+func databaseNames(ctx context.Context, conn *pgx.Conn, where string, args ...any) ([]string, error) {
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE `+where+` ORDER BY datname`, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[string])
+}
+
 // tmpName matches the temporary databases the launcher names `<base>_tmp_<pid>_<suffix>`.
 var tmpName = regexp.MustCompile(`^(.+)_tmp_(\d+)_[a-z0-9]+$`)
 
@@ -99,19 +118,14 @@ func pidAlive(pid int) bool {
 // preparePostgreSQL checks that the server answers and creates the database if asked; it also drops
 // temporary databases of the same base left by processes that are gone.
 func preparePostgreSQL(ctx context.Context, u *url.URL, dbName string, create bool) error {
-	conn, err := pgConnect(ctx, maintenanceURL(u))
+	conn, err := connectMaintenance(ctx, u)
 	if err != nil {
-		// pgx lists every address tried on lines of their own: one line for the launcher.
-		return fmt.Errorf("PostgreSQL at %s is unreachable: %s", redact(u), strings.Join(strings.Fields(err.Error()), " "))
+		return err
 	}
 	defer conn.Close(context.Background())
 
 	if m := tmpName.FindStringSubmatch(dbName); m != nil {
-		rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, m[1]+"_tmp_%")
-		if err != nil {
-			return err
-		}
-		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		names, err := databaseNames(ctx, conn, `datname LIKE $1`, m[1]+"_tmp_%")
 		if err != nil {
 			return err
 		}
@@ -154,9 +168,9 @@ func preparePostgreSQL(ctx context.Context, u *url.URL, dbName string, create bo
 func dropPostgreSQL(u *url.URL, dbName string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgConnect(ctx, maintenanceURL(u))
+	conn, err := connectMaintenance(ctx, u)
 	if err != nil {
-		return fmt.Errorf("cannot drop PostgreSQL database %q: %s", dbName, strings.Join(strings.Fields(err.Error()), " "))
+		return fmt.Errorf("cannot drop PostgreSQL database %q: %w", dbName, err)
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, `DROP DATABASE IF EXISTS `+pgx.Identifier{dbName}.Sanitize()+` WITH (FORCE)`); err != nil {
@@ -175,16 +189,12 @@ func dropTemporary(u *url.URL, dbName string) {
 func listDatabases(u *url.URL) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgConnect(ctx, maintenanceURL(u))
-	if err != nil {
-		return fmt.Errorf("PostgreSQL at %s is unreachable: %w", redact(u), err)
-	}
-	defer conn.Close(context.Background())
-	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname`)
+	conn, err := connectMaintenance(ctx, u)
 	if err != nil {
 		return err
 	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	defer conn.Close(context.Background())
+	names, err := databaseNames(ctx, conn, `NOT datistemplate`)
 	if err != nil {
 		return err
 	}
