@@ -8,6 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY config config
 COPY jobs jobs
 COPY src src
+COPY tools tools
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim

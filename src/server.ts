@@ -1,6 +1,4 @@
-import path from 'node:path';
 import { loadConfig } from '../config/index.js';
-import { projectRoot } from './infra/database/ferretdb.js';
 import { configureLogger, logger } from './infra/logger.js';
 import { exitOnStartupError, onShutdownSignal, onUnhandledRejection } from './infra/shutdown.js';
 import { startSystem } from './system.js';
@@ -12,21 +10,20 @@ async function main() {
   onUnhandledRejection(logger);
   // With no MONGODB_URI, the embedded FerretDB keeps the shop across restarts, as `npm run db`
   // does (mongodb-memory-server, where it can be had, always starts empty).
-  const embeddedDataDir = config.mongodbUri ? undefined : path.join(projectRoot(), '.data', 'dev');
-  const starting = startSystem(config, logger, { http: true, worker: config.runWorker, embeddedDataDir });
+  const starting = startSystem(config, logger, { http: true, worker: config.runWorker, keepEmbeddedData: 'dev' });
   // Signals are ours from here on: one that arrives while the system starts (a supervisor may
   // signal at any moment, e.g. right after the "started" line) stops it once it is up, gracefully,
   // instead of Node's default of dying on the spot.
   onShutdownSignal(logger, async () => (await starting).stop(), config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
   const system = await starting;
   const embedded = system.ctx.database.mongo.ferretdb;
-  if (embeddedDataDir && embedded?.postgresql) {
+  if (embedded?.postgresql) {
     logger.warn(
       `development data is kept in PostgreSQL database ${embedded.postgresql.database} (${embedded.postgresql.url.replace(/\/[^/?]*(\?.*)?$/, '')}) ` +
         `across restarts; drop that database to start with an empty shop`,
     );
-  } else if (embeddedDataDir && embedded) {
-    logger.warn(`development data is kept in ${embeddedDataDir} across restarts; delete that folder to start with an empty shop`);
+  } else if (embedded) {
+    logger.warn(`development data is kept in ${embedded.dataDir} across restarts; delete that folder to start with an empty shop`);
   }
   if (config.admin.generated) {
     // Printed once, on stdout rather than the log stream, so log shipping never carries it.

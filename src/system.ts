@@ -28,8 +28,8 @@ export interface SystemOptions {
   worker: boolean;
   /** Port to listen on; 0 picks a free one. Defaults to config.port. */
   port?: number;
-  /** With no MONGODB_URI: where an embedded FerretDB keeps its data across restarts. */
-  embeddedDataDir?: string;
+  /** With no MONGODB_URI: an embedded FerretDB keeps its data in the project's `.data/<this>` across restarts. */
+  keepEmbeddedData?: string;
   /** For tests: wraps the rewards use case (e.g. to inject a failure). */
   rewardsUseCase?: RewardsUseCase;
 }
@@ -51,7 +51,7 @@ export interface System {
 export async function startSystem(config: AppConfig, log: Logger, options: SystemOptions): Promise<System> {
   const metrics = createMetrics();
   const database = await openDatabase(config, log, {
-    embeddedDataDir: options.embeddedDataDir,
+    keepEmbeddedData: options.keepEmbeddedData,
     onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }),
   });
   try {

@@ -63,7 +63,7 @@ describe('database outage (real processes: db, API, worker)', function () {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'checkout-rewards-outage-'));
     const port = await freePort();
     const startDb = async () => {
-      const db = startNode('db', 'src/db.ts', ['--port', String(port), '--dir', dataDir], { LOG_LEVEL: 'info' });
+      const db = startNode('db', 'tools/dev-database/db.ts', ['--port', String(port), '--dir', dataDir], { LOG_LEVEL: 'info' });
       const m = await db.waitForOutput(/^MONGODB_URI=(mongodb:\/\/\S+)$/m, 60_000);
       const server = descendants(db.pid); // FerretDB (or mongod)
       track(server);

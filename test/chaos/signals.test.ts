@@ -34,7 +34,7 @@ describe('signals sent to the PID of the documented commands', function () {
   it('npm run db: SIGINT stops node and its FerretDB (or mongod)', async function () {
     const db = startProcess('npm run db', 'npm', ['run', 'db', '--', '--fresh'], { LOG_LEVEL: 'info' });
     await db.waitForOutput(/^MONGODB_URI=mongodb:\/\/\S+$/m, 60_000);
-    await signalAndExpectAllGone(db, 'SIGINT', /node .*src\/db\.ts/, 15_000);
+    await signalAndExpectAllGone(db, 'SIGINT', /node .*tools\/dev-database\/db\.ts/, 15_000);
     // The processes are gone; their last lines may still be on their way through the pipe.
     await db.waitForOutput(/stopped/, 5_000);
   });

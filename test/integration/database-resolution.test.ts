@@ -6,7 +6,7 @@ import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { logger } from '../../src/infra/logger.js';
 import { detectCapabilities } from '../../src/infra/database/capabilities.js';
-import { resolveMongo, type ResolvedMongo } from '../../src/infra/database/resolve-mongo.js';
+import { resolveMongo, type ResolvedMongo } from '../../tools/dev-database/resolve-mongo.js';
 
 /** Resolves true if something accepts a TCP connection on host:port. */
 function accepts(host: string, port: number): Promise<boolean> {
@@ -64,7 +64,7 @@ describe('database resolution (MONGODB_URI → memory replica set → FerretDB)'
   });
 
   it('resolves to a server that answers ping, with a URI usable with a dbName', async function () {
-    expect(['memory-replset', 'ferretdb']).to.include(mongo.source);
+    expect(['memory-replset', 'replset-front']).to.include(mongo.source);
     expect(mongo.description).to.be.a('string').and.not.equal('');
     const reply = await client.db('admin').command({ ping: 1 });
     expect(reply.ok).to.equal(1);
@@ -94,12 +94,13 @@ describe('database resolution (MONGODB_URI → memory replica set → FerretDB)'
 
   it('detects capabilities consistent with the server it started', async function () {
     const caps = await detectCapabilities(client.db(dbName));
-    if (mongo.source === 'ferretdb') {
-      expect(caps.kind).to.equal('ferretdb');
-      expect(caps.transactions).to.equal(false);
-      expect(caps.atomicFindAndModify).to.equal(false);
+    if (mongo.source === 'replset-front') {
+      expect(caps.kind).to.equal('replset-front');
+      expect(caps.transactions).to.equal(true);
+      expect(caps.atomicFindAndModify).to.equal(true);
       expect(caps.changeStreams).to.equal(false);
-      expect(caps.version).to.match(/^v1\.24\.2\b/);
+      expect(caps.replicaSet).to.equal('rs0');
+      expect(caps.version).to.match(/FerretDB v1\.24\.2\b/);
     } else {
       expect(caps.kind).to.equal('mongodb');
       expect(caps.transactions).to.equal(true);
@@ -118,10 +119,10 @@ describe('database resolution (MONGODB_URI → memory replica set → FerretDB)'
   });
 
   it('stops a FerretDB child when its parent node process is SIGKILLed', async function () {
-    if (mongo.source !== 'ferretdb') this.skip();
+    if (mongo.source !== 'replset-front') this.skip();
     // A separate node process starts FerretDB (binary already built by before()) and prints its pid.
     const script =
-      "import { startFerretDb } from './src/infra/database/ferretdb.ts';\n" +
+      "import { startFerretDb } from './tools/dev-database/ferretdb.ts';\n" +
       "import { logger } from './src/infra/logger.ts';\n" +
       'const s = await startFerretDb({ log: logger });\n' +
       'process.stdout.write(`READY ${s.pid} ${s.port}\\n`);\n' +

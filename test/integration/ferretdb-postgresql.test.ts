@@ -13,8 +13,8 @@ import {
   postgresqlDatabaseFor,
   startFerretDb,
   type FerretDbServer,
-} from '../../src/infra/database/ferretdb.js';
-import { resolveMongo } from '../../src/infra/database/resolve-mongo.js';
+} from '../../tools/dev-database/ferretdb.js';
+import { resolveMongo } from '../../tools/dev-database/resolve-mongo.js';
 import { logger } from '../../src/infra/logger.js';
 import { testMongo } from '../support/test-run.js';
 

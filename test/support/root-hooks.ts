@@ -5,7 +5,7 @@
  */
 import { MongoClient } from 'mongodb';
 import { detectCapabilities, type ServerCapabilities } from '../../src/infra/database/capabilities.js';
-import { resolveMongo, type ResolvedMongo } from '../../src/infra/database/resolve-mongo.js';
+import { resolveMongo, type ResolvedMongo } from '../../tools/dev-database/resolve-mongo.js';
 import { logger } from '../../src/infra/logger.js';
 import { testRun } from './test-run.js';
 
@@ -15,12 +15,13 @@ async function resolveOnce(): Promise<{ uri: string; capabilities: ServerCapabil
   if (testRun.mongo) return testRun.mongo;
   // Loud about which server the run uses (and a FerretDB build); quiet for the suites after.
   logger.level = process.env.LOG_LEVEL ?? 'warn';
-  resolved = await resolveMongo({ uri: process.env.MONGODB_URI || undefined, log: logger });
+  // Three members where the front stands in (FerretDB): the driver runs its replica-set paths.
+  resolved = await resolveMongo({ uri: process.env.MONGODB_URI || undefined, log: logger, members: 3 });
   logger.level = process.env.LOG_LEVEL ?? 'error';
   const client = await MongoClient.connect(resolved.uri);
   try {
     const capabilities = await detectCapabilities(client.db('admin'));
-    testRun.mongo = { uri: resolved.uri, capabilities, description: resolved.description };
+    testRun.mongo = { uri: resolved.uri, capabilities, description: resolved.description, ferretdbPort: resolved.ferretdb?.port };
     return testRun.mongo;
   } finally {
     await client.close();

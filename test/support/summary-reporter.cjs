@@ -19,8 +19,14 @@ class SummaryReporter extends Mocha.reporters.Spec {
       const caps = run.mongo && run.mongo.capabilities;
       const lines = ['', '== Test summary =='];
       if (caps) {
-        lines.push(`MongoDB: ${run.mongo.description} — ${caps.kind} ${caps.version}; transactions: ${caps.transactions ? 'yes' : 'NO'}; atomic updates: ${caps.atomicFindAndModify ? 'yes' : 'NO'}`);
-        if (caps.kind !== 'mongodb') lines.push('NOTE: this run did NOT use real MongoDB; the skipped guarantees below were not proven.');
+        const server = caps.kind === 'replset-front' ? run.mongo.description : `${run.mongo.description} — ${caps.kind} ${caps.version}`;
+        lines.push(`MongoDB: ${server}; transactions: ${caps.transactions ? 'yes' : 'NO'}; atomic updates: ${caps.atomicFindAndModify ? 'yes' : 'NO'}`);
+        if (caps.kind === 'replset-front') {
+          lines.push('NOTE: this run did NOT use real MongoDB but the replica-set front over FerretDB: transactions are serial');
+          lines.push('      (stronger than snapshot isolation; write conflicts only injected), there are no change streams.');
+        } else if (caps.kind !== 'mongodb') {
+          lines.push('NOTE: this run did NOT use real MongoDB; the skipped guarantees below were not proven.');
+        }
       } else {
         lines.push('MongoDB: none used in this run');
       }

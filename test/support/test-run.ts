@@ -8,7 +8,8 @@ export interface CapabilitySkip {
 
 /** State of the whole test run, shared with the summary reporter through globalThis. */
 export interface TestRun {
-  mongo?: { uri: string; capabilities: ServerCapabilities; description: string };
+  /** ferretdbPort: FerretDB behind the replica-set front, for fault tests that start a front of their own. */
+  mongo?: { uri: string; capabilities: ServerCapabilities; description: string; ferretdbPort?: number };
   capabilitySkips: CapabilitySkip[];
   resolveOnce?: () => Promise<{ uri: string; capabilities: ServerCapabilities }>;
 }

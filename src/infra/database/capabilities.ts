@@ -2,7 +2,8 @@ import type { Db, Document } from 'mongodb';
 
 /** What the connected server can do; decides transactions on/off and which tests can run. */
 export interface ServerCapabilities {
-  kind: 'mongodb' | 'ferretdb';
+  /** 'replset-front': the project's development replica-set front over FerretDB (tools/dev-database). */
+  kind: 'mongodb' | 'ferretdb' | 'replset-front';
   /** mongod's version; for FerretDB its own version (e.g. v1.24.2), with the MongoDB version it emulates. */
   version: string;
   /** Multi-document transactions: a real mongod in a replica set, or a mongos. */
@@ -35,6 +36,17 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
   const mongos = helloReply.msg === 'isdbgrid';
   const mongoVersion = typeof buildInfo.version === 'string' ? buildInfo.version : 'unknown';
 
+  if ('replSetFront' in buildInfo) {
+    // Sessions, serial transactions with undo, atomic single-document updates; no change streams.
+    return {
+      kind: 'replset-front',
+      version: `over ${String((buildInfo.replSetFront as Document).upstream ?? 'FerretDB')}`,
+      transactions: setName !== null,
+      atomicFindAndModify: true,
+      changeStreams: false,
+      replicaSet: setName,
+    };
+  }
   if ('ferretdbVersion' in buildInfo) {
     const ferretVersion = String(buildInfo.ferretdbVersion);
     return {
@@ -60,7 +72,7 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
 
 /** One line for logs and test summaries, e.g. "FerretDB v1.24.2 (...): no transactions, ...". */
 export function describeCapabilities(caps: ServerCapabilities): string {
-  const name = caps.kind === 'ferretdb' ? 'FerretDB' : 'MongoDB';
+  const name = { ferretdb: 'FerretDB', 'replset-front': 'the replica-set front (NOT MongoDB: serial transactions)', mongodb: 'MongoDB' }[caps.kind];
   const deployment = caps.replicaSet ? `replica set "${caps.replicaSet}"` : caps.transactions ? 'mongos' : 'standalone';
   const flags = [
     caps.transactions ? 'transactions' : 'NO transactions',

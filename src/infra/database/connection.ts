@@ -6,7 +6,7 @@ import { watchAvailability, type Availability } from './availability.js';
 import { heartbeatStallMs, watchMonitors } from './monitor-watchdog.js';
 import { detectCapabilities, type ServerCapabilities } from './capabilities.js';
 import { registerModels, type Models } from './models.js';
-import { resolveMongo, type ResolvedMongo } from './resolve-mongo.js';
+import { DatabaseUnavailable, locateDatabase, type DatabaseServer } from './server.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /** Everything the process knows about its database. Nothing else opens connections. */
@@ -17,7 +17,7 @@ export interface Database {
   models: Models;
   capabilities: ServerCapabilities;
   unitOfWork: UnitOfWork;
-  mongo: ResolvedMongo;
+  mongo: DatabaseServer;
   /** Whether the database can be reached now; logs each change once. */
   availability: Availability;
   close(): Promise<void>;
@@ -49,19 +49,17 @@ export const CONNECTION_OPTIONS = {
 /** At start the database may still be starting (e.g. a container next to this one): retry this long. */
 const INITIAL_CONNECT_MS = 10_000;
 
-export class DatabaseUnavailable extends Error {
-  override name = 'DatabaseUnavailable';
-}
+export { DatabaseUnavailable };
 
 export interface DatabaseOptions {
-  /** With no MONGODB_URI, where an embedded FerretDB keeps its data (kept across restarts); default: a temp dir. */
-  embeddedDataDir?: string;
+  /** With no MONGODB_URI: an embedded FerretDB keeps its data in the project's `.data/<this>` across restarts; default: a temp dir. */
+  keepEmbeddedData?: string;
   /** Called once per attempt of a unit of work (the transaction-attempts metric). */
   onUnitOfWorkAttempt?: (unit: string) => void;
 }
 
 export async function openDatabase(config: AppConfig, log: Logger, options: DatabaseOptions = {}): Promise<Database> {
-  const mongo = await resolveMongo({ uri: config.mongodbUri, log, dataDir: options.embeddedDataDir, postgresqlUrl: config.ferretdbPostgresqlUrl ?? null });
+  const mongo = await locateDatabase(config, log, options.keepEmbeddedData);
   let connection: Connection;
   try {
     connection = await connectWithin(mongo.uri, config.dbName, INITIAL_CONNECT_MS);

@@ -2,21 +2,27 @@
  * Finds a MongoDB for tests, development and benchmarks (TESTING.md, "How the project finds a MongoDB"):
  *   1. a URI given by the caller (MONGODB_URI) → used as is;
  *   2. mongodb-memory-server as a one-node replica set (honours MONGOMS_SYSTEM_BINARY);
- *   3. if no mongod binary can be had: FerretDB (no transactions, non-atomic findAndModify), loudly:
- *      over SQLite files, or over PostgreSQL when FERRETDB_POSTGRESQL_URL asks for it;
+ *   3. if no mongod binary can be had: FerretDB behind the project's replica-set front
+ *      (replset-front/front.ts: sessions, serial transactions with undo, faults on demand), loudly:
+ *      FerretDB over SQLite files, or over PostgreSQL when FERRETDB_POSTGRESQL_URL asks for it;
  *   4. otherwise one error listing these three ways.
  */
 import { MongoMemoryReplSet, errors as mmsErrors } from 'mongodb-memory-server';
-import { readFerretDbPostgresqlUrl } from '../../../config/index.js';
-import type { Logger } from '../logger.js';
+import { readFerretDbPostgresqlUrl } from '../../config/index.js';
+import type { Logger } from '../../src/infra/logger.js';
 import { FERRETDB_VERSION, PostgreSqlUnavailable, type FerretDbServer, redactPostgresqlUrl, startFerretDb } from './ferretdb.js';
+import { ReplSetFront } from './replset-front/front.js';
+
+export { projectRoot } from './ferretdb.js';
 
 export interface ResolvedMongo {
   /** Works with `mongoose.connect(uri, { dbName })` and `new MongoClient(uri)`. */
   uri: string;
-  source: 'env' | 'memory-replset' | 'ferretdb';
-  /** FerretDB's storage (SQLite files, or a PostgreSQL database); absent for MongoDB. */
-  ferretdb?: Pick<FerretDbServer, 'backend' | 'dataDir' | 'postgresql'>;
+  source: 'env' | 'memory-replset' | 'replset-front';
+  /** FerretDB's storage (SQLite files, or a PostgreSQL database) and address, behind the front; absent for MongoDB. */
+  ferretdb?: Pick<FerretDbServer, 'backend' | 'dataDir' | 'postgresql' | 'port'>;
+  /** The replica-set front in front of FerretDB (fault tests start more fronts on the same FerretDB). */
+  front?: ReplSetFront;
   /** Human-readable: what server this is (for logs and test summaries). */
   description: string;
   /** Stops a server this module started; a no-op for a given URI. Idempotent. */
@@ -34,8 +40,10 @@ export interface ResolveMongoOptions {
    * Default: FERRETDB_POSTGRESQL_URL (config/index.ts).
    */
   postgresqlUrl?: string | null;
-  /** Port to listen on (127.0.0.1). Default: one the kernel picks. */
+  /** Port to listen on (127.0.0.1); the front's further members take the next ports. Default: ones the kernel picks. */
   port?: number;
+  /** Members of the replica-set front (1 or 3); the FerretDB fallback only. Default 1. */
+  members?: number;
 }
 
 const WAYS =
@@ -169,25 +177,44 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
   const backend = postgresqlUrl
     ? `PostgreSQL at ${redactPostgresqlUrl(postgresqlUrl)}, asked for by FERRETDB_POSTGRESQL_URL`
     : 'SQLite files; FERRETDB_POSTGRESQL_URL unset';
+  const members = opts.members ?? 1;
   log.warn(
     '************************************************************************************\n' +
       `MongoDB: no mongod binary can be had (${messageOf(memoryError)}).\n` +
-      `FALLING BACK TO FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol over ${backend}). This is NOT MongoDB:\n` +
-      '  - no transactions: outside production the unit of work runs WITHOUT them;\n' +
-      '  - findAndModify is read-then-write, NOT atomic: concurrency guarantees (no double spend,\n' +
-      '    no double lock) cannot be proved here and those tests are skipped;\n' +
-      '  - no change streams, partial/TTL indexes, $lookup/$facet, arrayFilters.\n' +
+      `FALLING BACK TO FerretDB ${FERRETDB_VERSION} (MongoDB wire protocol over ${backend})\n` +
+      `behind the project's REPLICA-SET FRONT (${members} member${members === 1 ? '' : 's'}). This is NOT MongoDB:\n` +
+      '  - transactions are SERIAL (one at a time, nothing else meanwhile) and undone by the front\n' +
+      '    on abort: stronger isolation than MongoDB snapshots, so write conflicts only come injected;\n' +
+      '  - no change streams, partial/TTL indexes, $lookup/$facet, arrayFilters; every query scans.\n' +
       'For real MongoDB set MONGODB_URI to a replica set, or MONGOMS_SYSTEM_BINARY to a mongod.\n' +
       '************************************************************************************',
   );
 
+  let ferret: FerretDbServer | undefined;
   try {
     const started = Date.now();
-    const ferret = await startFerretDb({ dataDir: opts.dataDir, port: opts.port, postgresqlUrl, log });
-    const { description } = ferret;
+    ferret = await startFerretDb({ dataDir: opts.dataDir, postgresqlUrl, log });
+    const front = await new ReplSetFront({
+      upstream: { host: '127.0.0.1', port: ferret.port },
+      members,
+      ports: opts.port ? Array.from({ length: members }, (_, i) => opts.port! + i) : undefined,
+      upstreamDescription: ferret.description,
+      log: (level, message) => log[level](message),
+    }).start();
+    const description = `replica-set front "${front.state.setName}" (${members} member${members === 1 ? '' : 's'}, not MongoDB) at ${front.uri} over ${ferret.description}`;
     log.warn(`MongoDB: using ${description}, ready in ${Date.now() - started} ms`);
-    return { uri: ferret.uri, source: 'ferretdb', ferretdb: { backend: ferret.backend, dataDir: ferret.dataDir, postgresql: ferret.postgresql }, description, stop: ferret.stop };
+    const server = ferret;
+    let stopping: Promise<void> | undefined;
+    return {
+      uri: front.uri,
+      source: 'replset-front',
+      ferretdb: { backend: server.backend, dataDir: server.dataDir, postgresql: server.postgresql, port: server.port },
+      front,
+      description,
+      stop: () => (stopping ??= front.stop().finally(() => server.stop())),
+    };
   } catch (ferretError) {
+    await ferret?.stop();
     if (ferretError instanceof PostgreSqlUnavailable) {
       throw new Error(
         `FERRETDB_POSTGRESQL_URL asks for FerretDB over PostgreSQL, but ${ferretError.message}. ` +

@@ -8,6 +8,7 @@
  *   npm run db -- --port 27018    a fixed port (or DB_PORT=27018) instead of a kernel-chosen one:
  *                                 stopped and started again, the same database is back at the same address
  *   npm run db -- --dir PATH      FerretDB data kept in PATH
+ *   npm run db -- --members 3     the replica-set front with 3 members (ports N, N+1, N+2 with --port)
  *
  * With FERRETDB_POSTGRESQL_URL=postgres://user@host:port/BASE, FerretDB stores the documents in
  * PostgreSQL instead: a database of its own per data dir (kept), or a temporary one with --fresh.
@@ -17,14 +18,14 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
-import { logger } from './infra/logger.js';
-import { describeCapabilities, detectCapabilities } from './infra/database/capabilities.js';
-import { projectRoot } from './infra/database/ferretdb.js';
-import { resolveMongo } from './infra/database/resolve-mongo.js';
-import { onShutdownSignal } from './infra/shutdown.js';
+import { logger } from '../../src/infra/logger.js';
+import { describeCapabilities, detectCapabilities } from '../../src/infra/database/capabilities.js';
+import { projectRoot } from './ferretdb.js';
+import { resolveMongo } from './resolve-mongo.js';
+import { onShutdownSignal } from '../../src/infra/shutdown.js';
 
 async function main(): Promise<void> {
-  const usage = 'usage: npm run db [-- --fresh] [--port N] [--dir PATH]\n';
+  const usage = 'usage: npm run db [-- --fresh] [--port N] [--dir PATH] [--members 1|3]\n';
   let parsed: ReturnType<typeof parseDbArgs>;
   try {
     parsed = parseDbArgs(process.argv.slice(2), process.env.DB_PORT);
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     process.stdout.write(usage);
     return;
   }
-  const { fresh, port } = parsed;
+  const { fresh, port, members } = parsed;
 
   const existing = process.env.MONGODB_URI?.trim();
   if (existing) {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   }
 
   const dataDir = fresh ? undefined : path.resolve(parsed.dir ?? path.join(projectRoot(), '.data', 'db'));
-  const resolving = resolveMongo({ log: logger, dataDir, port });
+  const resolving = resolveMongo({ log: logger, dataDir, port, members });
   // The server child does not hold the event loop; this timer does, until a signal arrives.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   // Signals are ours from here on: one during start-up stops the server once it is up.
@@ -86,6 +87,11 @@ async function main(): Promise<void> {
       `#   export MONGODB_URI='${mongo.uri}'`,
       '#   npm run dev        # or: npm test, npm run seed, npm run bench',
       `#   mongosh '${mongo.uri}'`,
+      mongo.front
+        ? "# Faults by hand (the front takes MongoDB's test commands), e.g. in mongosh:\n" +
+          "#   db.adminCommand({configureFailPoint: 'failCommand', mode: {times: 1}, data: {failCommands: ['commitTransaction'], errorCode: 112}})\n" +
+          '#   db.adminCommand({replSetStepDown: 10})   // no primary for 10 s, then an election'
+        : '',
       '# Ctrl-C stops it.',
       '',
     ]
@@ -94,17 +100,19 @@ async function main(): Promise<void> {
   );
 }
 
-function parseDbArgs(args: string[], envPort: string | undefined): { help: boolean; fresh: boolean; port?: number; dir?: string } {
+function parseDbArgs(args: string[], envPort: string | undefined): { help: boolean; fresh: boolean; port?: number; dir?: string; members: number } {
   const { values } = parseArgs({
     args,
     strict: true,
-    options: { help: { type: 'boolean', short: 'h' }, fresh: { type: 'boolean' }, port: { type: 'string' }, dir: { type: 'string' } },
+    options: { help: { type: 'boolean', short: 'h' }, fresh: { type: 'boolean' }, port: { type: 'string' }, dir: { type: 'string' }, members: { type: 'string' } },
   });
   const rawPort = values.port ?? (envPort?.trim() || undefined);
   const port = rawPort === undefined ? undefined : Number(rawPort);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error(`invalid port ${JSON.stringify(rawPort)}: must be 1-65535`);
   if (values.fresh && values.dir) throw new Error('--fresh and --dir exclude each other');
-  return { help: values.help ?? false, fresh: values.fresh ?? false, port, dir: values.dir };
+  const members = Number(values.members ?? '1');
+  if (members !== 1 && members !== 3) throw new Error(`invalid --members ${JSON.stringify(values.members)}: the replica-set front has 1 or 3 members`);
+  return { help: values.help ?? false, fresh: values.fresh ?? false, port, dir: values.dir, members };
 }
 
 main().catch((err: unknown) => {

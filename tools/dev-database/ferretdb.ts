@@ -21,7 +21,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../src/infra/logger.js';
 
 /** The FerretDB release the Go module in tools/ferretdb pins. */
 export const FERRETDB_VERSION = 'v1.24.2';
