@@ -4,7 +4,7 @@ import { isDuplicateKeyError, ObjectId } from '../infra/database/models.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { priceLines } from '../catalog/products.js';
 import type { AppContext } from '../shared/context.js';
-import { CartChanged, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
+import { CartChanged, CommitOutcomeUnknown, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
 import { clearCart, debitWallet, loadCart, recordPurchase, reserveIdempotencyKey, type CheckoutTx } from './checkout-steps.js';
 import { bpsShare } from '../rewards/rules.js';
 import { findPurchase } from '../purchases/find-purchase.js';
@@ -59,12 +59,14 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   }
 
   let response: CheckoutResponse;
+  /** The purchase id of the attempt whose commit was sent last: an unknown outcome is read back by it. */
+  let attempted: InstanceType<typeof ObjectId> | undefined;
   try {
     response = await unitOfWork.run({ name: 'checkout' }, async (session, onRollback) => {
       const tx: CheckoutTx = { models, session, onRollback };
       const cart = await loadCart(tx, request.userId, request.cartVersion);
       const { lines, total } = await priceLines(models, cart.items, session);
-      const purchaseId = new ObjectId();
+      const purchaseId = (attempted = new ObjectId());
       const buyer = new ObjectId(request.userId);
       const totalRewardPoints = bpsShare(total, ctx.config.rewards.rewardBps);
 
@@ -75,6 +77,7 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
       return checkoutResponse(purchaseId.toString(), total, walletBalanceAfter, totalRewardPoints);
     });
   } catch (error) {
+    if (error instanceof CommitOutcomeUnknown) return resolveUnknownOutcome(ctx, error, attempted, idempotencyId);
     if (idempotencyId && (isDuplicateKeyError(error) || error instanceof EmptyCart || error instanceof CartChanged)) {
       // Another request with the same key won the race (with transactions, the loser's retry then
       // finds the cart it emptied): answer as it did.
@@ -90,10 +93,33 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   return response;
 }
 
+/**
+ * The commit was sent but never confirmed (CommitOutcomeUnknown): read the outcome back. Found:
+ * it applied — answer as committed, rewards enqueued. Not found: it may still apply, so the answer
+ * says "unknown" and how to learn the outcome — never "nothing changed", after which a client that
+ * rebuilds its cart would pay twice.
+ */
+async function resolveUnknownOutcome(ctx: AppContext, error: CommitOutcomeUnknown, purchaseId: InstanceType<typeof ObjectId> | undefined, idempotencyId: string | undefined): Promise<CheckoutResponse> {
+  const purchase = purchaseId ? await findPurchase(ctx.database.models, purchaseId).catch(() => null) : null;
+  if (purchase) {
+    ctx.metrics.checkouts.inc({ outcome: 'success' });
+    ctx.log.warn('checkout commit confirmed by reading it back after an unknown commit result', { transactionId: purchase._id.toString() });
+    await enqueueRewards(ctx, purchase._id.toString());
+    return checkoutResponse(purchase._id.toString(), purchase.amount, purchase.walletBalanceAfter ?? 0, purchase.rewards?.totalRewardPoints ?? 0);
+  }
+  ctx.metrics.checkouts.inc({ outcome: error.code });
+  ctx.log.error('checkout outcome unknown: its commit was sent but not confirmed', { transactionId: purchaseId?.toString(), error: (error.cause as Error | undefined)?.message });
+  const howToFindOut = idempotencyId
+    ? 'Retry with the same Idempotency-Key: it answers the outcome and charges nothing twice.'
+    : 'Do not pay again before checking your purchases (GET /api/purchases); send an Idempotency-Key to make checkouts safe to retry.';
+  throw new CommitOutcomeUnknown(`The checkout may or may not have been applied: the database did not confirm it in time. ${howToFindOut}`, purchaseId ? { transactionId: purchaseId.toString() } : undefined);
+}
+
 /** The answer of the first checkout with this key, rebuilt from its purchase; null if the key is new. */
 async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: string): Promise<CheckoutResponse | null> {
   const { models } = ctx.database;
-  const seen = await models.Idempotency.findById(idempotencyId).lean();
+  // Majority: a replay must not answer from a write that an election could still roll back.
+  const seen = await models.Idempotency.findById(idempotencyId).readConcern('majority').lean();
   if (!seen) return null;
   // Without transactions the key is written before the purchase: until the purchase exists, the
   // first request may still fail, so its answer is not known yet.

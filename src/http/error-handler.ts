@@ -52,7 +52,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(e.status).json(body('BAD_REQUEST', e.message ?? 'Bad request'));
       return;
     }
-    log.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, error });
+    const err = error as { name?: string; message?: string; code?: unknown; stack?: string };
+    log.error('unhandled error', { requestId: req.requestId, method: req.method, path: req.path, error: { name: err.name, message: err.message, code: err.code, stack: err.stack } });
     res.status(500).json(body('INTERNAL', 'Internal server error'));
   };
 }

@@ -2,8 +2,9 @@ import type { ClientSession, Types } from 'mongoose';
 import type { OnRollback } from '../infra/database/unit-of-work.js';
 import type { AppContext } from '../shared/context.js';
 import { isDuplicateKeyError, REWARD_ENTRY_TYPES, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
-import { AmountOutOfRange, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
-import { requestReversal } from './request-reversal.js';
+import { AmountOutOfRange, CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
+import { JOB_NAMES } from '../infra/queue/agenda.js';
+import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
 import { findPurchase } from '../purchases/find-purchase.js';
 
 export interface RefundRequest {
@@ -66,15 +67,27 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
       return present(purchase, refund, rewardsStatus, false);
     });
   } catch (error) {
-    // Another refund of the same purchase won the race on the refund entry's key: say what it did.
-    if (!isDuplicateKeyError(error)) throw error;
-    const purchase = await findPurchase(models, request.transactionId);
-    if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
-    result = present(purchase, purchase.refund, purchase.rewards!.status, true);
+    if (error instanceof CommitOutcomeUnknown) {
+      // Read the outcome back: a refund found is this one (or a concurrent one, which did the same).
+      const purchase = await findPurchase(models, request.transactionId).catch(() => null);
+      if (!purchase?.refund) {
+        throw new CommitOutcomeUnknown('The refund may or may not have been applied: the database did not confirm it in time. Retry it: a refund is applied once, and a second one answers what the first did.');
+      }
+      result = present(purchase, purchase.refund, purchase.rewards!.status, false);
+    } else {
+      // Another refund of the same purchase won the race on the refund entry's key: say what it did.
+      if (!isDuplicateKeyError(error)) throw error;
+      const purchase = await findPurchase(models, request.transactionId);
+      if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
+      result = present(purchase, purchase.refund, purchase.rewards!.status, true);
+    }
   }
   if (!result.alreadyRefunded) {
     ctx.log.info('purchase refunded', { transactionId: result.transactionId, amount: result.amount, by: request.by, rewards: result.rewardsStatus });
-    if (result.rewardsStatus === 'reversing') await requestReversal(ctx, result.transactionId);
+    // After the commit only the job is asked for, and its failure is logged, not thrown: the
+    // refund is made (the reconciler gives a `reversing` purchase its job). The status was set in
+    // the unit of work; setting it again here could move a purchase already `reversed` back.
+    if (result.rewardsStatus === 'reversing') await enqueuePurchaseJob(ctx, JOB_NAMES.reversePurchaseRewards, result.transactionId);
   }
   return result;
 }

@@ -71,17 +71,31 @@ export class Conflict extends DomainError {
 
 /**
  * Not a client mistake and not a bug: the database is unreachable, or a unit of work could not
- * finish within its time budget. Answered `503` with `Retry-After`; nothing was changed.
+ * finish within its time budget. Answered `503` with `Retry-After`; nothing was changed — except
+ * for its subclass CommitOutcomeUnknown (code OUTCOME_UNKNOWN), whose commit may have applied.
  */
 export class ServiceUnavailable extends DomainError {
   readonly status = 503;
-  readonly code = 'SERVICE_UNAVAILABLE';
+  readonly code: string = 'SERVICE_UNAVAILABLE';
   constructor(
     message: string,
     readonly retryAfterSeconds = 1,
     details?: unknown,
   ) {
     super(message, details);
+  }
+}
+
+/**
+ * A unit of work whose commit was sent but never confirmed (the commit retried alone meanwhile):
+ * it may have been applied. Never to be answered as "nothing changed": `503` with Retry-After and
+ * code OUTCOME_UNKNOWN, the message saying how to learn the outcome. A job retries it (its runs
+ * are idempotent).
+ */
+export class CommitOutcomeUnknown extends ServiceUnavailable {
+  override readonly code = 'OUTCOME_UNKNOWN';
+  constructor(message: string, details?: unknown) {
+    super(message, 2, details);
   }
 }
 
