@@ -106,7 +106,10 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
         if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs: config.http.shutdownGraceMs });
       }
       const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
-      if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
+      if (result.timedOut) {
+        const aborted = await database.unitOfWork.abortInFlight();
+        log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running, transactionsAborted: aborted });
+      }
       const released = await releaseOwnLocks(database.db, agendaName(agenda));
       if (released.requeued + released.unlocked > 0) log.info('released job locks held by this process', released);
       await database.close();

@@ -64,9 +64,10 @@ describe('worker crash and stop in the middle of a rewards run', function () {
     await w1.kill();
     const killedAt = Date.now();
 
-    // What the dead run left: its entries written, the purchase not completed — the state in which
-    // a re-run used to see the duplicate key, mark the purchase completed and credit nobody.
-    expect(await db().Ledger.countDocuments({ purchase: id, type: 'reward' })).to.equal(3);
+    // What the dead run left: nothing of its transaction (its entries were written inside it and
+    // undone; on a mongod they would never have been visible), the purchase marked `processing`
+    // by the run's start, outside it.
+    expect(await db().Ledger.countDocuments({ purchase: id, type: 'reward' })).to.equal(0);
     expect((await db().Ledger.findById(id).lean())!.rewards!.status).to.equal('processing');
 
     const w2 = await WorkerProcess.start(api.dbName, { JOB_LOCK_LIFETIME_MS: '3000' });

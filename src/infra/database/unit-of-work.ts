@@ -69,8 +69,29 @@ export class UnitOfWork {
     private readonly onAttempt: (name: string) => void = () => undefined,
   ) {}
 
+  /** Sessions of units running now (with transactions). */
+  private readonly inFlight = new Set<ClientSession>();
+
   get transactional(): boolean {
     return this.capabilities.transactions;
+  }
+
+  /**
+   * For a shutdown that gives up on running work: aborts the open transactions of every unit in
+   * flight, so they hold nothing while the process releases its job locks (a mongod would abort
+   * them anyway when the client closes and ends its sessions). Their work then fails and is
+   * retried elsewhere. Returns how many were aborted.
+   */
+  async abortInFlight(): Promise<number> {
+    let aborted = 0;
+    for (const session of this.inFlight) {
+      if (!session.inTransaction()) continue;
+      await session.abortTransaction().then(
+        () => aborted++,
+        () => undefined,
+      );
+    }
+    return aborted;
   }
 
   async run<T>(options: RunOptions, work: Work<T>): Promise<T> {
@@ -78,9 +99,11 @@ export class UnitOfWork {
     const deadline = Date.now() + budgetMs;
     if (!this.capabilities.transactions) return this.runWithCompensation(options.name, budgetMs, deadline, work);
     const session = await this.connection.startSession();
+    this.inFlight.add(session);
     try {
       return await this.runInTransactions(session, options.name, budgetMs, deadline, work);
     } finally {
+      this.inFlight.delete(session);
       await session.endSession().catch(() => undefined);
     }
   }
