@@ -3,6 +3,7 @@
  * they still serve Agendash) and N worker processes sharing the queue through Agenda's locks.
  *
  *   npm run build
+ *   MONGODB_URI=… npm run migrate      # the schema of this version, before it starts (it only checks)
  *   MONGODB_URI='mongodb://…/?replicaSet=rs0' NODE_ENV=production ADMIN_USERNAME=… ADMIN_PASSWORD=… \
  *     TOKEN_SECRET=… pm2 start ecosystem.config.cjs
  *   pm2 scale checkout-worker 5        # more workers

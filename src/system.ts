@@ -4,14 +4,13 @@ import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
 import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
 import type { ServerCapabilities } from './infra/database/capabilities.js';
-import { DatabaseUnavailable, openDatabase } from './infra/database/connection.js';
+import { openDatabase } from './infra/database/connection.js';
 import { Failpoints } from './infra/failpoints.js';
 import type { Logger } from './infra/logger.js';
 import { startHttpServer, type HttpServer } from './infra/http-server.js';
 import { createMetrics } from './infra/metrics.js';
 import { agendaName, createAgenda } from './infra/queue/agenda.js';
 import { onePollAtATime } from './infra/queue/one-poll-at-a-time.js';
-import { ensureQueueIndexes } from './infra/queue/ensure-queue-indexes.js';
 import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgotten-locks.js';
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
@@ -54,12 +53,6 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     keepEmbeddedData: options.keepEmbeddedData,
     onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }),
   });
-  try {
-    await ensureQueueIndexes(database.db);
-  } catch (error) {
-    await database.close();
-    throw new DatabaseUnavailable(`Cannot create the job queue's indexes: ${(error as Error).message}`);
-  }
   config = oneJobAtATimeWithoutAtomicUpdates(config, database.capabilities, log);
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api', database.capabilities);
   agenda.on('error', (error: Error) => database.availability.reportBackgroundError('agenda', error));

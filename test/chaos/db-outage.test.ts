@@ -7,6 +7,7 @@ import { testMongo } from '../support/test-run.js';
 import { MongoClient, ObjectId } from 'mongodb';
 import { descendants, killAllStarted, startNode, track, waitGone, type Proc } from '../support/processes.js';
 import { parseStarted, RemoteShop, SERVICE_ENV, type RemoteCustomer } from '../support/remote-shop.js';
+import { migrateDatabase } from '../support/migrate.js';
 
 /**
  * How long the database stays away, how many times, and how it is stopped: SIGKILL (a crash)
@@ -71,6 +72,7 @@ describe('database outage (real processes: db, API, worker)', function () {
     };
     let { db, server, uri } = await startDb();
     const env = { ...SERVICE_ENV, MONGODB_URI: uri, MONGODB_DB: 'outage', RECONCILE_GRACE_MS: '5000', RECONCILE_EVERY: '5 seconds' };
+    await migrateDatabase(uri, 'outage');
     const api = startNode('api', 'src/server.ts', [], { ...env, RUN_WORKER: 'false' });
     const worker = startNode('worker', 'src/worker.ts', [], env);
     await Promise.all([api.waitForOutput(/ started \{/, 30_000), worker.waitForOutput(/ started \{/, 30_000)]);

@@ -7,6 +7,7 @@ import { killAllStarted, startNode, type Proc } from '../support/processes.js';
 import { parseStarted, RemoteShop, SERVICE_ENV, type RemoteCustomer } from '../support/remote-shop.js';
 import { testMongo } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
+import { migrateDatabase } from '../support/migrate.js';
 
 const GRACE_MS = 1_500;
 
@@ -29,6 +30,7 @@ describe('shutdown of the service process, with HTTP clients', function () {
     uri = (await testMongo()).uri;
     dbName = `test_shutdown_${randomBytes(4).toString('hex')}`;
     client = await MongoClient.connect(uri);
+    await migrateDatabase(uri, dbName);
     service = startNode('service', 'src/server.ts', [], {
       ...SERVICE_ENV,
       MONGODB_URI: uri,

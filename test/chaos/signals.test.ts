@@ -4,6 +4,7 @@ import { MongoClient } from 'mongodb';
 import { commandLine, descendants, killAllStarted, startNode, startProcess, track, waitGone, type Proc } from '../support/processes.js';
 import { SERVICE_ENV } from '../support/remote-shop.js';
 import { testMongo } from '../support/test-run.js';
+import { migrateDatabase } from '../support/migrate.js';
 
 /**
  * A process manager holds the PID of the command the README gives (`npm start`, `npm run
@@ -50,6 +51,7 @@ describe('signals sent to the PID of the documented commands', function () {
   it('npm run worker: SIGTERM stops node gracefully', async function () {
     const { uri } = await testMongo();
     const dbName = `test_signals_${randomBytes(4).toString('hex')}`;
+    await migrateDatabase(uri, dbName);
     const worker = startProcess('npm run worker', 'npm', ['run', 'worker'], { ...SERVICE_ENV, MONGODB_URI: uri, MONGODB_DB: dbName });
     try {
       await worker.waitForOutput(/ started \{.*"worker":true/, 75_000);
@@ -64,6 +66,7 @@ describe('signals sent to the PID of the documented commands', function () {
   it('a signal during start-up is not lost: the worker stops gracefully once it is up (exit 0, not killed)', async function () {
     const { uri } = await testMongo();
     const dbName = `test_signals_${randomBytes(4).toString('hex')}`;
+    await migrateDatabase(uri, dbName);
     const worker = startNode('worker', 'src/worker.ts', [], { ...SERVICE_ENV, MONGODB_URI: uri, MONGODB_DB: dbName });
     try {
       // Still starting: connected, the queue not yet up. Node's default would die on the spot.

@@ -36,12 +36,13 @@ describe('docker-compose.yml', function () {
   it('is valid: three mongod in replica set rs0, an init that runs rs.initiate, the API (RUN_WORKER=false) and workers', function () {
     const out = config(secrets);
     expect(out.status, out.stderr).to.equal(0);
-    for (const service of ['mongo1:', 'mongo2:', 'mongo3:', 'mongo-init:', 'api:', 'worker:']) expect(out.stdout).to.contain(`  ${service}`);
+    for (const service of ['mongo1:', 'mongo2:', 'mongo3:', 'mongo-init:', 'migrate:', 'api:', 'worker:']) expect(out.stdout).to.contain(`  ${service}`);
     expect(out.stdout.match(/--replSet/g)).to.have.length(3);
     expect(out.stdout).to.contain('rs.initiate');
     expect(out.stdout).to.contain('mongodb://mongo1:27017,mongo2:27017,mongo3:27017/?replicaSet=rs0');
     expect(out.stdout).to.match(/RUN_WORKER: ["']?false/);
     expect(out.stdout).to.contain('service_completed_successfully');
+    expect(out.stdout).to.contain('dist/src/migrate.js');
   });
 
   it('refuses to start without the production secrets', function () {

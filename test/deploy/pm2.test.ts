@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { testMongo } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
+import { migrateDatabase } from '../support/migrate.js';
 
 const exec = promisify(execFile);
 const PM2 = 'node_modules/.bin/pm2';
@@ -84,6 +85,7 @@ describe('pm2: the ecosystem file runs the service as deployed', function () {
       SHUTDOWN_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
     };
+    await migrateDatabase(uri, dbName); // as the README says: `npm run migrate`, then start
     await pm2('start', 'ecosystem.config.cjs');
   });
 

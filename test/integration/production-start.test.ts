@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { loadConfig } from '../../config/index.js';
 import { logger } from '../../src/infra/logger.js';
 import { startSystem } from '../../src/system.js';
+import { migrateDatabase } from '../support/migrate.js';
 import { testMongo } from '../support/test-run.js';
 
 describe('starting with NODE_ENV=production', function () {
@@ -20,6 +21,7 @@ describe('starting with NODE_ENV=production', function () {
     const { capabilities } = await testMongo();
     const config = loadConfig(await env());
     if (capabilities.transactions) {
+      await migrateDatabase(config.mongodbUri!, config.dbName);
       const system = await startSystem(config, logger, { http: false, worker: false });
       await system.stop();
     } else {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config/index.js';
@@ -7,9 +7,48 @@ import { Shop } from '../support/shop.js';
 import { startTestSystem } from '../support/system.js';
 import { testMongo } from '../support/test-run.js';
 
-/** Start-up: the queue's indexes and every collection are made before any work, with errors reported. */
+/** Start-up: the schema is built by `npm run migrate`, checked at start, with errors reported. */
 describe('starting on a database', function () {
-  it('a worker whose job-queue index cannot be created exits 1 with one clear line, not an unhandled rejection', async function () {
+  // Not spawnSync: the run's database front lives in this process and must keep answering.
+  const runNode = (entry: string, uri: string, dbName: string) =>
+    new Promise<{ status: number | null; output: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        env: { PATH: process.env.PATH, MONGODB_URI: uri, MONGODB_DB: dbName, NODE_ENV: 'test' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 50_000,
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('close', (status) => resolve({ status, output }));
+    });
+  const runWorker = (uri: string, dbName: string) => runNode('src/worker.ts', uri, dbName);
+  const runMigrate = (uri: string, dbName: string) => runNode('src/migrate.ts', uri, dbName);
+
+  it('builds no index at start: on a database never migrated a worker exits 1 with one line naming `npm run migrate`, and runs once it is migrated', async function () {
+    this.timeout(120_000);
+    const { uri } = await testMongo();
+    const dbName = `test_unmigrated_${Date.now()}`;
+    const client = await MongoClient.connect(uri);
+    try {
+      const refused = await runWorker(uri, dbName);
+      expect(refused.status, refused.output).to.equal(1);
+      expect(refused.output, refused.output).to.match(/cannot start: database test_unmigrated_\d+ lacks \d+ index\(es\) this version needs .*run `npm run migrate`/);
+      expect(refused.output).to.not.match(/UnhandledPromiseRejection|at .*node_modules/);
+      expect(await client.db(dbName).collection('transactions').listIndexes().toArray().catch(() => []), 'the worker built nothing').to.have.length.at.most(1);
+
+      const migrated = await runMigrate(uri, dbName);
+      expect(migrated.status, migrated.output).to.equal(0);
+      const indexes = (await client.db(dbName).collection('transactions').listIndexes().toArray()).map((i) => i.name);
+      expect(indexes).to.include('entryKey_1');
+      expect((await runMigrate(uri, dbName)).status, 'a second migration is harmless').to.equal(0);
+    } finally {
+      await client.db(dbName).dropDatabase();
+      await client.close();
+    }
+  });
+
+  it('a migration whose job-queue index cannot be created exits 1 with one clear line, not an unhandled rejection', async function () {
     this.timeout(60_000);
     const { uri } = await testMongo();
     const dbName = `test_badindex_${Date.now()}`;
@@ -17,14 +56,9 @@ describe('starting on a database', function () {
     try {
       // An index already there under Agenda's name with other keys: createIndex must fail.
       await client.db(dbName).collection('agendaJobs').createIndex({ lastRunAt: 1 }, { name: 'findAndLockNextJobIndex' });
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-        env: { PATH: process.env.PATH, MONGODB_URI: uri, MONGODB_DB: dbName, NODE_ENV: 'test' },
-        encoding: 'utf8',
-        timeout: 50_000,
-      });
-      const output = run.stdout + run.stderr;
-      expect(run.status, output).to.equal(1);
-      expect(output).to.match(/cannot start: Cannot create the job queue's indexes: /);
+      const { status, output } = await runMigrate(uri, dbName);
+      expect(status, output).to.equal(1);
+      expect(output, output).to.match(/cannot start: .*findAndLockNextJobIndex/);
       expect(output).to.not.match(/UnhandledPromiseRejection|at .*node_modules/);
     } finally {
       await client.db(dbName).dropDatabase();

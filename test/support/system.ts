@@ -5,6 +5,7 @@ import type { Express } from 'express';
 import { loadConfig } from '../../config/index.js';
 import { logger } from '../../src/infra/logger.js';
 import { startSystem, type System, type SystemOptions } from '../../src/system.js';
+import { migrateDatabase } from './migrate.js';
 import { testMongo } from './test-run.js';
 
 export const ADMIN = { username: 'admin', password: 'test-admin-password' };
@@ -38,6 +39,7 @@ export async function startTestSystem(
     ...options.env,
   });
   logger.level = config.logLevel;
+  await migrateDatabase(uri, dbName);
   const system = await startSystem(config, logger, {
     http: options.http ?? true,
     worker: options.worker ?? false,

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { watchAvailability, type Availability } from './availability.js';
 import { heartbeatStallMs, watchMonitors } from './monitor-watchdog.js';
 import { detectCapabilities, type ServerCapabilities } from './capabilities.js';
+import { migrate, missingIndexes } from './migrate.js';
 import { registerModels, type Models } from './models.js';
 import { DatabaseUnavailable, locateDatabase, type DatabaseServer } from './server.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -54,6 +55,8 @@ export { DatabaseUnavailable };
 export interface DatabaseOptions {
   /** With no MONGODB_URI: an embedded FerretDB keeps its data in the project's `.data/<this>` across restarts; default: a temp dir. */
   keepEmbeddedData?: string;
+  /** Build the schema (collections, indexes) instead of checking it: `npm run migrate`. */
+  migrate?: boolean;
   /** Called once per attempt of a unit of work (the transaction-attempts metric). */
   onUnitOfWorkAttempt?: (unit: string) => void;
 }
@@ -87,10 +90,20 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   }
 
   const models = registerModels(connection);
-  // Every collection exists before the first transaction: a sharded cluster refuses to create
-  // one implicitly inside a cross-shard transaction. Then the indexes.
-  await Promise.all(Object.values(models).map((model) => model.createCollection().catch(ignoreExisting)));
-  await Promise.all(Object.values(models).map((model) => model.createIndexes()));
+  // The schema is built by `npm run migrate` (migrate.ts says why); an embedded development
+  // database, the process's own, is migrated here. Otherwise: check, and refuse with one line.
+  if (options.migrate || mongo.source !== 'env') {
+    await migrate(db, models);
+  } else {
+    const missing = await missingIndexes(db, models);
+    if (missing.length > 0) {
+      await connection.close();
+      throw new DatabaseUnavailable(
+        `database ${config.dbName} lacks ${missing.length} index(es) this version needs (${missing.slice(0, 3).join('; ')}${missing.length > 3 ? '; …' : ''}): ` +
+          'run `npm run migrate` (node dist/src/migrate.js) with the same MONGODB_URI and MONGODB_DB before starting it',
+      );
+    }
+  }
   log.info('database ready', { server: serverName, source: mongo.source, database: config.dbName, transactions: capabilities.transactions });
 
   const monitors = watchMonitors(connection.getClient(), log, { stallMs: heartbeatStallMs(CONNECTION_OPTIONS) });
@@ -124,9 +137,3 @@ async function connectWithin(uri: string, dbName: string, withinMs: number): Pro
   }
 }
 
-/** createCollection on an existing collection: NamespaceExists (48) on MongoDB; FerretDB says so too. */
-function ignoreExisting(error: unknown): void {
-  const e = error as { code?: number; codeName?: string };
-  if (e.code === 48 || e.codeName === 'NamespaceExists') return;
-  throw error;
-}

@@ -16,7 +16,7 @@ export const JOB_NAMES = {
 } as const;
 
 /**
- * The one place Agenda is built (after ensureQueueIndexes). It shares the application's MongoDB connection (the app owns
+ * The one place Agenda is built (after the migration built its indexes: src/infra/database/migrate.ts). It shares the application's MongoDB connection (the app owns
  * it, Agenda never closes it). The name is unique per process: Agenda writes it to
  * `lastModifiedBy` when it locks a job, which is how shutdown finds the locks this process holds.
  */
@@ -33,7 +33,7 @@ export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker',
     notificationChannel: server.changeStreams
       ? new MongoChangeStreamNotificationChannel({ db, collection: JOBS_COLLECTION, reconnect: { enabled: true, maxAttempts: Number.MAX_SAFE_INTEGER, initialDelayMs: 100, maxDelayMs: 5_000 } })
       : undefined,
-    // Its indexes are created by ensureQueueIndexes before Agenda is built: the backend's own
+    // Its indexes are built by the migration (src/infra/queue/queue-indexes.ts): the backend's own
     // createIndex runs in a promise nobody awaits, and a failure there never settles `ready`.
     backend: new MongoBackend({ mongo: db, collection: JOBS_COLLECTION, ensureIndex: false }),
     name,

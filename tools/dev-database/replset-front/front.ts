@@ -177,7 +177,8 @@ export class ReplSetFront {
       }
       for (const message of messages) {
         void queue.run(() => this.onMessage(conn, message)).catch((error: Error) => {
-          this.options.log?.('warn', `replica-set front: connection ${conn.id} failed: ${error.stack ?? error.message}`);
+          // A client that went away leaves its queued commands failing: nothing to report.
+          if (!socket.destroyed) this.options.log?.('warn', `replica-set front: connection ${conn.id} failed: ${error.stack ?? error.message}`);
           socket.destroy();
         });
       }
