@@ -2,7 +2,7 @@ import path from 'node:path';
 import { loadConfig } from '../config/index.js';
 import { projectRoot } from './infra/database/ferretdb.js';
 import { configureLogger, logger } from './infra/logger.js';
-import { exitOnStartupError, onShutdownSignal, onUnhandledRejection } from './infra/shutdown.js';
+import { abortUnitsOfAbandonedRequests, exitOnStartupError, onShutdownSignal, onUnhandledRejection } from './infra/shutdown.js';
 import { startSystem } from './system.js';
 
 /** `npm start`: the HTTP API, Agendash, and (unless RUN_WORKER=false) an in-process worker. */
@@ -17,8 +17,11 @@ async function main() {
   // Signals are ours from here on: one that arrives while the system starts (a supervisor may
   // signal at any moment, e.g. right after the "started" line) stops it once it is up, gracefully,
   // instead of Node's default of dying on the spot.
-  onShutdownSignal(logger, async () => (await starting).stop(), config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
+  const { shutdownDrainDelayMs, shutdownGraceMs } = config.http;
+  onShutdownSignal(logger, async () => (await starting).stop(), shutdownDrainDelayMs + shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
   const system = await starting;
+  // Before any request is read: this continues startSystem's last step without yielding to I/O.
+  abortUnitsOfAbandonedRequests(system.ctx.database.unitOfWork);
   const embedded = system.ctx.database.mongo.ferretdb;
   if (embeddedDataDir && embedded?.postgresql) {
     logger.warn(

@@ -1,4 +1,6 @@
 import { MongoError } from 'mongodb';
+import type { RunOptions, UnitOfWork, Work } from './database/unit-of-work.js';
+import { currentRequest } from './http-server.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -67,4 +69,32 @@ export function onUnhandledRejection(log: Logger): void {
     log.error('unhandled rejection: exiting', { error: e.message, stack: e.stack });
     process.exit(1);
   });
+}
+
+/**
+ * A request the shutdown deadline gave up on has been answered 503 (HttpServer.close): the unit of
+ * work it started must not commit after that answer. A unit run for a request checks the request's
+ * signal when each attempt starts and when its work is done, before the commit; an abandoned one
+ * throws there, so the unit aborts its transaction (or, without transactions, undoes its steps)
+ * like any failed unit, and shutdown keeps the database open until it has (`hold`). A commit
+ * already under way when the grace period ends is not taken back: that 503 tells a client to
+ * retry a checkout with the same Idempotency-Key, which answers a purchase made, never makes two.
+ *
+ * Wraps the process's UnitOfWork from outside: the check belongs in UnitOfWork.run, and moves
+ * there once that file is free to change.
+ */
+export function abortUnitsOfAbandonedRequests(unitOfWork: UnitOfWork): void {
+  const run = unitOfWork.run.bind(unitOfWork);
+  unitOfWork.run = <T>(options: RunOptions, work: Work<T>): Promise<T> => {
+    const request = currentRequest();
+    if (!request) return run(options, work);
+    const running = run<T>(options, async (session, onRollback) => {
+      request.signal.throwIfAborted();
+      const result = await work(session, onRollback);
+      request.signal.throwIfAborted();
+      return result;
+    });
+    request.hold(running);
+    return running;
+  };
 }
