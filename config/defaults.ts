@@ -28,7 +28,14 @@ export const DEFAULTS = {
     headersTimeoutMs: 10_000,
     /** Idle keep-alive connections close after this. Behind a load balancer, set it above the balancer's idle timeout. */
     keepAliveTimeoutMs: 5_000,
-    /** Shutdown: requests already received get this long to finish before their connections are destroyed. */
+    /**
+     * Shutdown: from the signal, `/ready` answers 503 while the listener keeps accepting for this
+     * long, then closes. Connections the kernel took but node had not yet (its event loop busy)
+     * would be reset by closing at once. Behind a load balancer, set it above the time the
+     * balancer needs to see the failing `/ready` (probe interval × failures).
+     */
+    shutdownDrainDelayMs: 1_000,
+    /** Shutdown: after the listener closed, requests received get this long; then those not answered get 503. */
     shutdownGraceMs: 5_000,
   },
 

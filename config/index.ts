@@ -31,6 +31,7 @@ export interface HttpConfig {
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  shutdownDrainDelayMs: number;
   shutdownGraceMs: number;
 }
 
@@ -113,11 +114,12 @@ const VARIABLES = {
   SLOT_BPS: bps().default(DEFAULTS.rewards.slotBps),
   MAX_UPLINE_DEPTH: int(1, 1000).default(DEFAULTS.rewards.maxDepth),
   LEVEL_THRESHOLDS: Joi.string().pattern(/^([A-J]=\d+)(,[A-J]=\d+)*$/).message('must look like A=1,B=5000,…'),
-  // HTTP server: where it listens, how long a slow client may take, how long shutdown waits for requests.
+  // HTTP server: where it listens, how long a slow client may take, how long shutdown keeps accepting and waits for requests.
   HOST: Joi.string().hostname().message('must be an IP address or a host name'),
   HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.requestTimeoutMs),
   HTTP_HEADERS_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.headersTimeoutMs),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.keepAliveTimeoutMs),
+  SHUTDOWN_DRAIN_DELAY_MS: int(0, 600_000).default(DEFAULTS.http.shutdownDrainDelayMs),
   SHUTDOWN_HTTP_GRACE_MS: int(0, 600_000).default(DEFAULTS.http.shutdownGraceMs),
 } as const;
 
@@ -167,6 +169,7 @@ function readHttpConfig(v: Record<VariableName, unknown>, isProduction: boolean)
     requestTimeoutMs,
     headersTimeoutMs,
     keepAliveTimeoutMs: v.HTTP_KEEP_ALIVE_TIMEOUT_MS as number,
+    shutdownDrainDelayMs: v.SHUTDOWN_DRAIN_DELAY_MS as number,
     shutdownGraceMs: v.SHUTDOWN_HTTP_GRACE_MS as number,
   };
 }

@@ -14,7 +14,8 @@ async function main() {
   // Signals are ours from here on: one that arrives while the system starts (a supervisor may
   // signal at any moment, e.g. right after the "started" line) stops it once it is up, gracefully,
   // instead of Node's default of dying on the spot.
-  onShutdownSignal(logger, async () => (await starting).stop(), config.http.shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
+  const { shutdownDrainDelayMs, shutdownGraceMs } = config.http;
+  onShutdownSignal(logger, async () => (await starting).stop(), shutdownDrainDelayMs + shutdownGraceMs + config.queue.shutdownTimeoutMs + 10_000);
   const system = await starting;
   const embedded = system.ctx.database.mongo.ferretdb;
   if (embedded?.postgresql) {

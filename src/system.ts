@@ -93,16 +93,25 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      // Bounded by the HTTP grace period whatever clients do, so the queue is always released below.
+      // A worker takes no job from the signal on (a busy event loop is what keeps connections
+      // waiting in the kernel), and its running jobs finish while HTTP drains. An API-only process
+      // runs no job, and keeps Agenda up for Agendash until its requests are done.
+      const jobsDrained = options.worker ? agenda.drain({ timeout: config.queue.shutdownTimeoutMs }) : undefined;
+      // Bounded by the drain delay and grace period whatever clients do, so the queue is always released below.
       if (http) {
-        const { destroyed } = await http.close();
-        if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs: config.http.shutdownGraceMs });
+        const { abandoned, destroyed } = await http.close();
+        const graceMs = config.http.shutdownGraceMs;
+        if (abandoned > 0) log.warn('shutdown grace period over: requests not finished were answered 503', { abandoned, graceMs });
+        if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs });
       }
-      const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
+      const result = await (jobsDrained ?? agenda.drain({ timeout: config.queue.shutdownTimeoutMs }));
       if (result.timedOut) {
         const aborted = await database.unitOfWork.abortInFlight();
         log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running, transactionsAborted: aborted });
       }
+      // The units of work of requests answered 503 abort (they never commit after that answer):
+      // their rollback needs the database, so it stays open until they are done, within a budget.
+      if (http) await Promise.race([http.abandonedWork(), new Promise((resolve) => setTimeout(resolve, config.transactionBudgetMs).unref())]);
       const released = await releaseOwnLocks(database.db, agendaName(agenda));
       if (released.requeued + released.unlocked > 0) log.info('released job locks held by this process', released);
       await database.close();

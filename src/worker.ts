@@ -11,7 +11,7 @@ async function main() {
   if (!config.mongodbUri) logger.warn('MONGODB_URI not set: this worker uses its own embedded database, shared with no API (use `npm run db`)');
   const starting = startSystem(config, logger, { http: false, worker: true });
   // A signal during start-up stops the worker once it is up (see server.ts).
-  onShutdownSignal(logger, async () => (await starting).stop(), config.queue.shutdownTimeoutMs + 10_000);
+  onShutdownSignal(logger, async () => (await starting).stop(), config.http.shutdownDrainDelayMs + config.queue.shutdownTimeoutMs + 10_000);
   await starting;
 }
 

@@ -2,22 +2,49 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { MongoClient } from 'mongodb';
+import { MongoClient, ObjectId } from 'mongodb';
 import { killAllStarted, startNode, type Proc } from '../support/processes.js';
 import { parseStarted, RemoteShop, SERVICE_ENV, type RemoteCustomer } from '../support/remote-shop.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
+import { migrateDatabase } from '../support/migrate.js';
 import { testMongo } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
-import { migrateDatabase } from '../support/migrate.js';
 
+const DRAIN_MS = 1_500;
 const GRACE_MS = 1_500;
+
+type Outcome = { status: number; body: string; connection: string | undefined; retryAfter: string | undefined } | { error: string };
+
+/** One request on a connection of its own (no keep-alive agent), as a new client opens one. */
+function sendFresh(port: number, method: string, path: string, auth?: string, headers: Record<string, string> = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, agent: false, headers: { ...(auth ? { Authorization: auth } : {}), ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, connection: res.headers.connection, retryAfter: res.headers['retry-after'] as string | undefined }));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    });
+    req.setTimeout(20_000, () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+    req.end();
+  });
+}
+
+const tally = (outcomes: Outcome[]) =>
+  outcomes.reduce<Record<string, number>>((counts, o) => {
+    const key = 'status' in o ? String(o.status) : o.error;
+    counts[key] = (counts[key] ?? 0) + 1;
+    return counts;
+  }, {});
 
 /**
  * Graceful shutdown of `npm start`'s process (node on src/server.ts, an in-process worker),
  * signalled by PID: whatever HTTP clients do, the queue is drained and released; requests
- * already received are answered in full.
+ * received are answered — in full, or `503` at the deadline — and never reset.
  */
 describe('shutdown of the service process, with HTTP clients', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let uri: string;
   let dbName: string;
   let client: MongoClient;
@@ -31,23 +58,6 @@ describe('shutdown of the service process, with HTTP clients', function () {
     dbName = `test_shutdown_${randomBytes(4).toString('hex')}`;
     client = await MongoClient.connect(uri);
     await migrateDatabase(uri, dbName);
-    service = startNode('service', 'src/server.ts', [], {
-      ...SERVICE_ENV,
-      MONGODB_URI: uri,
-      MONGODB_DB: dbName,
-      SHUTDOWN_HTTP_GRACE_MS: String(GRACE_MS),
-      SHUTDOWN_TIMEOUT_MS: '3000',
-      // One job at a time, several locked ahead: the process holds locks it has not started.
-      JOB_CONCURRENCY: '1',
-      JOB_LOCK_LIMIT: '5',
-      JOB_LOCK_LIFETIME_MS: '600000',
-    });
-    await service.waitForOutput(/ started \{/, 30_000);
-    const started = parseStarted(service.output())!;
-    agenda = started.agenda;
-    port = Number(String(started.listening).split(':').pop());
-    shop = new RemoteShop(`http://127.0.0.1:${port}`);
-    await shop.product('ITEM', 100);
   });
 
   afterEach(async function () {
@@ -56,39 +66,122 @@ describe('shutdown of the service process, with HTTP clients', function () {
     await client.close();
   });
 
+  async function startService(env: Record<string, string> = {}, mongoUri = uri): Promise<void> {
+    service = startNode('service', 'src/server.ts', [], {
+      ...SERVICE_ENV,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: dbName,
+      SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_MS),
+      SHUTDOWN_HTTP_GRACE_MS: String(GRACE_MS),
+      SHUTDOWN_TIMEOUT_MS: '3000',
+      // One job at a time, several locked ahead: the process holds locks it has not started.
+      JOB_CONCURRENCY: '1',
+      JOB_LOCK_LIMIT: '5',
+      JOB_LOCK_LIFETIME_MS: '600000',
+      ...env,
+    });
+    await service.waitForOutput(/ started \{/, 30_000);
+    const started = parseStarted(service.output())!;
+    agenda = started.agenda;
+    port = Number(String(started.listening).split(':').pop());
+    shop = new RemoteShop(`http://127.0.0.1:${port}`);
+    await shop.product('ITEM', 100);
+  }
+
+  async function exitAfterSignal(boundMs: number) {
+    const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, boundMs))]);
+    expect(exit, `still running ${boundMs} ms after SIGTERM:\n${service.output().slice(-2000)}`).to.not.equal(undefined);
+    expect(exit!.code, service.output().slice(-2000)).to.equal(0);
+    return exit!;
+  }
+
   const jobs = () => client.db(dbName).collection('agendaJobs');
   const lockedByService = () => jobs().countDocuments({ lastModifiedBy: agenda, lockedAt: { $ne: null } });
 
-  it('a stalled client does not keep it alive past the grace period, and every job lock it held is released', async function () {
-    const buyer = await shop.customer(1_000_000);
-    for (let i = 0; i < 25; i++) await shop.buy(buyer, 'ITEM');
+  /** Purchases whose rewards the in-process worker is paying (and has locked some of) when this returns. */
+  async function backlog(purchases: number): Promise<RemoteCustomer> {
+    const buyers = await Promise.all([0, 1, 2, 3, 4].map(() => shop.customer(1_000_000)));
+    await Promise.all(buyers.map(async (buyer, b) => {
+      for (let i = b; i < purchases; i += buyers.length) await shop.buy(buyer, 'ITEM');
+    }));
     await waitFor(async () => ((await lockedByService()) > 0 ? true : undefined), 10_000, 20);
+    return buyers[0]!;
+  }
+
+  /** Customers with one ITEM in their cart. */
+  async function customersWithCarts(count: number): Promise<RemoteCustomer[]> {
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const customer = await shop.customer(1_000);
+        expect((await shop.addToCart(customer, 'ITEM')).status).to.equal(200);
+        return customer;
+      }),
+    );
+  }
+
+  it('answers every checkout sent on new connections just before SIGTERM while its worker pays a backlog (none reset), and says not ready meanwhile', async function () {
+    await startService();
+    const customers = await customersWithCarts(12);
+    await backlog(30);
+
+    // Sent in the same tick as the signal: they reach the kernel's accept queue while the
+    // process is busy, as a load balancer's requests do when the orchestrator signals.
+    const checkouts = customers.map((c) => sendFresh(port, 'POST', '/api/checkout', c.auth, { 'Idempotency-Key': randomBytes(6).toString('hex') }));
+    process.kill(service.pid, 'SIGTERM');
+    await service.waitForOutput(/shutting down \{"signal":"SIGTERM"\}/, 5_000);
+    const ready = await sendFresh(port, 'GET', '/ready');
+    const answers = await Promise.all(checkouts);
+    console.log(`      ${answers.length} checkouts sent with SIGTERM: ${JSON.stringify(tally(answers))}`);
+
+    expect(ready, 'GET /ready during the drain').to.deep.include({ status: 503, connection: 'close' });
+    expect(JSON.parse((ready as { body: string }).body)).to.deep.equal({ success: false, data: { status: 'shutting down' } });
+    const failed = answers.filter((a) => !('status' in a) || a.status !== 200);
+    expect(failed, JSON.stringify(answers)).to.deep.equal([]);
+    const paid: string[] = [];
+    for (const a of answers as { body: string; connection: string | undefined }[]) {
+      expect(a.connection, 'answers during the drain close their connection').to.equal('close');
+      paid.push(JSON.parse(a.body).data.transactionId as string);
+    }
+    await exitAfterSignal(15_000);
+    expect(await client.db(dbName).collection('transactions').countDocuments({ _id: { $in: paid.map((id) => new ObjectId(id)) } })).to.equal(12);
+    expect(await lockedByService()).to.equal(0);
+  });
+
+  it('answers a stalled client 503 at the end of the grace period (no reset), and releases every job lock it held', async function () {
+    await startService();
+    const buyer = await backlog(25);
 
     // Headers and half of the announced body, then nothing.
     const stalled = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => stalled.once('connect', resolve));
+    let received = '';
+    stalled.setEncoding('utf8');
+    stalled.on('data', (chunk: string) => (received += chunk));
+    let stalledError: string | undefined;
+    stalled.on('error', (e: NodeJS.ErrnoException) => (stalledError = e.code ?? e.message));
     const stalledClosed = new Promise<number>((resolve) => stalled.once('close', () => resolve(Date.now())));
-    stalled.on('error', () => undefined);
     stalled.write(`POST /api/cart/items HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${buyer.auth}\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"sku":"ITEM",`);
     await new Promise((r) => setTimeout(r, 200));
 
     const signalledAt = Date.now();
     process.kill(service.pid, 'SIGTERM');
-    const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 15_000))]);
-    expect(exit, `still running 15 s after SIGTERM:\n${service.output().slice(-2000)}`).to.not.equal(undefined);
-    const tookMs = exit!.at - signalledAt;
-    expect(exit!.code, service.output().slice(-2000)).to.equal(0);
-    expect(tookMs, 'the stalled client held it past the grace period').to.be.below(GRACE_MS + 4_000);
-    expect(await stalledClosed).to.be.at.most(exit!.at + 100);
-    expect(service.output()).to.match(/shutdown grace period over: HTTP connections destroyed/);
+    const exit = await exitAfterSignal(DRAIN_MS + GRACE_MS + 15_000);
+    const tookMs = exit.at - signalledAt;
+    expect(tookMs, 'the stalled client held it past the drain delay and grace period').to.be.below(DRAIN_MS + GRACE_MS + 4_000);
+    expect(await stalledClosed).to.be.at.most(exit.at + 100);
+    expect(stalledError, 'the stalled client was reset').to.equal(undefined);
+    expect(received).to.match(/^HTTP\/1\.1 503 /);
+    expect(received).to.match(/\r\nRetry-After: 1\r\n/i);
+    expect(received).to.match(/\r\nConnection: close\r\n/i);
+    expect(received).to.match(/"code":"SERVICE_UNAVAILABLE"/);
+    expect(service.output()).to.match(/shutdown grace period over: requests not finished were answered 503 \{"abandoned":1/);
     expect(await lockedByService(), 'jobs left locked by the stopped process').to.equal(0);
-    console.log(`      stalled client: exited ${tookMs} ms after SIGTERM (grace ${GRACE_MS} ms)`);
+    console.log(`      stalled client: answered 503, exited ${tookMs} ms after SIGTERM (drain ${DRAIN_MS} ms, grace ${GRACE_MS} ms)`);
   });
 
   it('answers in full the keep-alive requests in flight at SIGTERM (no connection reset)', async function () {
-    const customers: RemoteCustomer[] = [];
-    for (let i = 0; i < 12; i++) customers.push(await shop.customer(1_000));
-    for (const c of customers) expect((await shop.addToCart(c, 'ITEM')).status).to.equal(200);
+    await startService();
+    const customers = await customersWithCarts(12);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: 12 });
     const send = (method: string, path: string, auth: string, key = randomBytes(6).toString('hex')) =>
@@ -118,8 +211,43 @@ describe('shutdown of the service process, with HTTP clients', function () {
     const failed = answers.filter((a) => !('status' in a) || a.status !== 200);
     expect(failed, JSON.stringify(answers)).to.deep.equal([]);
     for (const a of answers) if ('body' in a) expect(JSON.parse(a.body).success).to.equal(true);
-    const exit = await Promise.race([service.exited, new Promise<undefined>((r) => setTimeout(r, 15_000))]);
-    expect(exit?.code, service.output().slice(-2000)).to.equal(0);
+    await exitAfterSignal(15_000);
     expect(await lockedByService()).to.equal(0);
+  });
+
+  it('answers 503 a checkout that cannot finish by the deadline, and its unit of work commits nothing', async function () {
+    const proxy = await TcpProxy.inFrontOf(uri);
+    try {
+      // A slow database (every answer held 600 ms) makes a checkout take seconds; its own budget
+      // is set far away, so only the shutdown deadline can cut it.
+      await startService({ TRANSACTION_BUDGET_MS: '60000', SHUTDOWN_HTTP_GRACE_MS: '500' }, `mongodb://127.0.0.1:${proxy.port}/?directConnection=true&retryWrites=false`);
+      const customer = await shop.customer(1_000);
+      expect((await shop.addToCart(customer, 'ITEM')).status).to.equal(200);
+      proxy.latencyMs = 600;
+
+      const checkout = sendFresh(port, 'POST', '/api/checkout', customer.auth, { 'Idempotency-Key': 'cut-short' });
+      await new Promise((r) => setTimeout(r, 300));
+      const signalledAt = Date.now();
+      process.kill(service.pid, 'SIGTERM');
+      const answer = await checkout;
+      const answeredMs = Date.now() - signalledAt;
+
+      expect(answer, JSON.stringify(answer)).to.deep.include({ status: 503, retryAfter: '1', connection: 'close' });
+      expect(JSON.parse((answer as { body: string }).body).error.code).to.equal('SERVICE_UNAVAILABLE');
+      expect(answeredMs, 'answered at the deadline (drain + grace)').to.be.within(DRAIN_MS + 500 - 100, DRAIN_MS + 500 + 1_500);
+      await exitAfterSignal(30_000);
+
+      const db = client.db(dbName);
+      const user = await db.collection('users').findOne({ _id: new ObjectId(customer.id) });
+      const cart = await db.collection('carts').findOne({ user: new ObjectId(customer.id) });
+      expect(user?.walletBalance, 'wallet debited by a checkout answered 503').to.equal(1_000);
+      expect(cart?.items, 'cart cleared by a checkout answered 503').to.deep.equal([{ sku: 'ITEM', quantity: 1 }]);
+      expect(await db.collection('transactions').countDocuments({ user: new ObjectId(customer.id) }), 'purchase recorded').to.equal(0);
+      expect(await db.collection('idempotency_keys').countDocuments({}), 'idempotency key kept').to.equal(0);
+      console.log(`      checkout cut by the deadline: 503 after ${answeredMs} ms, nothing committed`);
+    } finally {
+      await killAllStarted();
+      await proxy.stop();
+    }
   });
 });

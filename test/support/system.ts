@@ -35,6 +35,8 @@ export async function startTestSystem(
     JOB_PROCESS_EVERY_MS: '100',
     JOB_BACKOFF_DELAY_MS: '100',
     JOB_BACKOFF_JITTER: '0',
+    // In-process systems are stopped by the test, not by a load balancer's signal: no drain wait.
+    SHUTDOWN_DRAIN_DELAY_MS: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...options.env,
   });

@@ -2,6 +2,7 @@ import type { ClientSession, Connection } from 'mongoose';
 import { MongoError, MongoErrorLabel } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitOutcomeUnknown, ServiceUnavailable } from '../../shared/errors.js';
+import { currentRequest } from '../http-server.js';
 import type { ServerCapabilities } from './capabilities.js';
 
 /** Registers an undo step; used only when the server has no transactions. */
@@ -94,7 +95,28 @@ export class UnitOfWork {
     return aborted;
   }
 
-  async run<T>(options: RunOptions, work: Work<T>): Promise<T> {
+  /**
+   * A unit run for an HTTP request checks the request's signal when each attempt starts and when
+   * its work is done, before the commit: a request the shutdown deadline answered 503 (see
+   * http-server.ts, RequestScope) aborts its unit like any failed one instead of committing after
+   * that answer, and the shutdown keeps the database open until it has (`hold`). A commit already
+   * under way then is not taken back: that 503 tells a client to retry with the same
+   * Idempotency-Key, which answers a purchase made, never makes two.
+   */
+  run<T>(options: RunOptions, work: Work<T>): Promise<T> {
+    const request = currentRequest();
+    if (!request) return this.runUnit(options, work);
+    const running = this.runUnit<T>(options, async (session, onRollback) => {
+      request.signal.throwIfAborted();
+      const result = await work(session, onRollback);
+      request.signal.throwIfAborted();
+      return result;
+    });
+    request.hold(running);
+    return running;
+  }
+
+  private async runUnit<T>(options: RunOptions, work: Work<T>): Promise<T> {
     const budgetMs = options.budgetMs ?? this.defaultBudgetMs;
     const deadline = Date.now() + budgetMs;
     if (!this.capabilities.transactions) return this.runWithCompensation(options.name, budgetMs, deadline, work);
