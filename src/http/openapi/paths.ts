@@ -164,7 +164,7 @@ export const paths: Record<string, Record<string, Operation>> = {
       security: customer,
       parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { cartVersion: { type: 'integer', minimum: 0 } } } } } },
-      responses: { 200: { description: 'Paid; rewards are `pending`', content: { 'application/json': { schema: ref('Checkout') } } }, ...errors(400, 401, 402, 404, 409, 413, 415, 503) },
+      responses: { 200: { description: 'Paid; the rewards are processed in the background (`rewards.status` is `processing`, as the original API said)', content: { 'application/json': { schema: ref('Checkout') } } }, ...errors(400, 401, 402, 404, 409, 413, 415, 503) },
     },
   },
   '/api/transactions/{id}': {

@@ -87,7 +87,14 @@ export const schemas: Record<string, Schema> = {
       transactionId: id,
       cartTotal: int,
       newWalletBalance: int,
-      rewards: obj({ totalRewardPoints: int, status: { const: 'pending' } }),
+      rewards: obj({
+        totalRewardPoints: int,
+        status: {
+          const: 'processing',
+          description:
+            "The original system's word, kept for its clients: accepted for background processing. The purchase's own `rewards.status` (GET /api/transactions/{id}) is `pending` until a worker starts its job. A replay answers the same.",
+        },
+      }),
       note: str,
     }),
   }),
