@@ -34,11 +34,23 @@ export interface HttpConfig {
   shutdownGraceMs: number;
 }
 
+/**
+ * Where the API process serves /metrics and /ready's detail (database server, version, source).
+ * A worker alone serves them on WORKER_HTTP_PORT whatever this says.
+ */
+export interface MetricsConfig {
+  /** An internal port of their own (with /health); unset: none. 0 picks a free one (logged). */
+  port: number | undefined;
+  /** The public port serves them too; otherwise it has no /metrics and a /ready that says only ready or not. */
+  public: boolean;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
   port: number;
   http: HttpConfig;
+  metrics: MetricsConfig;
   mongodbUri: string | undefined;
   /** With no MONGODB_URI and no mongod: FerretDB over this PostgreSQL (its own database per server) instead of SQLite. */
   ferretdbPostgresqlUrl: string | undefined;
@@ -89,6 +101,8 @@ const VARIABLES = {
   TOKEN_SECRET: Joi.string().min(32).message('must be at least 32 characters'),
   TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(DEFAULTS.tokenTtlSeconds),
   WORKER_HTTP_PORT: int(0, 65_535).default(DEFAULTS.workerHttpPort),
+  METRICS_PORT: int(0, 65_535),
+  PUBLIC_METRICS: Joi.boolean().truthy('1').falsy('0'),
   TRANSACTION_BUDGET_MS: int(50, 600_000).default(DEFAULTS.transactionBudgetMs),
   IDEMPOTENCY_KEY_RETENTION_MS: int(60_000).default(DEFAULTS.idempotencyKeyRetentionMs),
   FAILPOINTS: Joi.string().max(1000),
@@ -171,6 +185,14 @@ function readHttpConfig(v: Record<VariableName, unknown>, isProduction: boolean)
   };
 }
 
+function readMetricsConfig(v: Record<VariableName, unknown>, isProduction: boolean): MetricsConfig {
+  const port = v.METRICS_PORT as number | undefined;
+  if (port !== undefined && port !== 0 && port === v.PORT) throw new ConfigError(`Invalid METRICS_PORT=${port}: must differ from PORT (${port})`);
+  // Whoever reaches a production API's port is not necessarily an operator: the scrape names
+  // routes, job names and backlog, /ready the database server and its version.
+  return { port, public: (v.PUBLIC_METRICS as boolean | undefined) ?? !isProduction };
+}
+
 function parseThresholds(raw: string | undefined): Record<Level, number> {
   const thresholds: Record<Level, number> = { ...DEFAULTS.levelThresholds };
   if (raw) {
@@ -238,6 +260,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     isProduction,
     port: v.PORT as number,
     http: readHttpConfig(v, isProduction),
+    metrics: readMetricsConfig(v, isProduction),
     mongodbUri: v.MONGODB_URI as string | undefined,
     ferretdbPostgresqlUrl: v.FERRETDB_POSTGRESQL_URL as string | undefined,
     dbName: v.MONGODB_DB as string,

@@ -40,6 +40,8 @@ export interface System {
   server?: Server;
   tokens: TokenService;
   url?: string;
+  /** The API's internal listener for /metrics and /ready's detail (METRICS_PORT), if any. */
+  opsUrl?: string;
   /** Stop taking requests and jobs, let running jobs finish, release every lock this process holds, disconnect. */
   stop(): Promise<void>;
 }
@@ -88,23 +90,27 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
 
   let app: Express | undefined;
   let http: HttpServer | undefined;
+  let ops: HttpServer | undefined;
   if (options.http) {
     app = createApp(ctx, tokens);
     http = await startHttpServer(app, { ...config.http, port: options.port ?? config.port });
+    if (config.metrics.port !== undefined) ops = await startHttpServer(createOpsApp(ctx), { ...config.http, port: config.metrics.port });
   } else if (options.worker) {
     // A worker alone still answers probes and scrapes, on a port of its own.
     http = await startHttpServer(createOpsApp(ctx), { ...config.http, port: options.port ?? config.workerHttpPort });
   }
-  log.info('started', { listening: http?.address ?? false, worker: options.worker, agenda: agendaName(agenda) });
+  log.info('started', { listening: http?.address ?? false, ...(ops && { metrics: ops.address }), worker: options.worker, agenda: agendaName(agenda) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       // Bounded by the HTTP grace period whatever clients do, so the queue is always released below.
+      const opsClosed = ops?.close();
       if (http) {
         const { destroyed } = await http.close();
         if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs: config.http.shutdownGraceMs });
       }
+      await opsClosed;
       const result = await agenda.drain({ timeout: config.queue.shutdownTimeoutMs });
       if (result.timedOut) log.warn('shutdown timeout: jobs still running are released for another worker', { running: result.running });
       const released = await releaseOwnLocks(database.db, agendaName(agenda));
@@ -113,7 +119,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       log.info('stopped');
     })());
 
-  return { ctx, app, server: http?.server, tokens, url: http?.url, stop };
+  return { ctx, app, server: http?.server, tokens, url: http?.url, opsUrl: ops?.url, stop };
 }
 
 /**

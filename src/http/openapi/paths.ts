@@ -9,7 +9,9 @@ export const paths: Record<string, Record<string, Operation>> = {
   '/health': { get: { summary: 'Liveness', tags: ['operations'], security: anyone, responses: { 200: ok('Health') } } },
   '/ready': {
     get: {
-      summary: 'Readiness: MongoDB ping and queue reachable; names the server and whether it has transactions',
+      summary: 'Readiness: MongoDB ping and queue reachable; for operators, names the server and whether it has transactions',
+      description:
+        'On the public port with PUBLIC_METRICS=false (the default in production) only `status`; the detail is on METRICS_PORT and on a worker\'s WORKER_HTTP_PORT.',
       tags: ['operations'],
       security: anyone,
       responses: {
@@ -19,7 +21,13 @@ export const paths: Record<string, Record<string, Operation>> = {
     },
   },
   '/metrics': {
-    get: { summary: 'Prometheus metrics', tags: ['operations'], security: anyone, responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    get: {
+      summary: 'Prometheus metrics',
+      description: 'On METRICS_PORT and a worker\'s WORKER_HTTP_PORT; on the public port only with PUBLIC_METRICS (the default outside production).',
+      tags: ['operations'],
+      security: anyone,
+      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
   },
   '/openapi.json': {
     get: { summary: 'This document', tags: ['operations'], security: anyone, responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
