@@ -9,6 +9,7 @@
  * http://127.0.0.1:${PORT:-3000}), PORT, ADMIN_USERNAME (default `admin`) and ADMIN_PASSWORD.
  * Every run adds a fresh tree (emails carry a run suffix), so running it again never fails.
  */
+import { fileURLToPath } from 'node:url';
 import type { Level } from '../config/index.js';
 
 interface DemoProduct {
@@ -253,6 +254,12 @@ function printTree(): string {
   return lines.join('\n');
 }
 
+/** The project's tool that reads one field of an answer (README, "Try it"), by absolute path: the lines work pasted anywhere. */
+const JSON_FIELD = fileURLToPath(new URL('../tools/json-field.mjs', import.meta.url));
+
+/** A word for bash, whatever it contains. */
+const shellQuoted = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
 function report(settings: Settings, run: string, created: Map<string, Created>, buyers: DemoBuyer[]): string {
   const base = settings.baseUrl;
   const out: string[] = [];
@@ -282,31 +289,33 @@ function report(settings: Settings, run: string, created: Map<string, Created>, 
 
   const first = buyers[0]!;
   const key = `demo-${run}-${first.member.key}`;
-  const auth = '-H "Authorization: Bearer $TOKEN"';
-  // Reads an answer from stdin and prints one field of its data; an error answer stops with its code and message.
-  const field = (path: string) =>
-    `node -e 'let r; try { r = JSON.parse(require("fs").readFileSync(0, "utf8")) } catch { console.error("not a JSON answer: is the service running at this BASE?"); process.exit(1) } ` +
-    `if (!r.success) { console.error("the service answered " + r.error.code + ": " + r.error.message); process.exit(1) } console.log(r.data.${path})'`;
   out.push(
     '',
     `Try it as ${first.member.name}, a buyer at the bottom of the tree (paste into a shell; README "Try it" has the same lines):`,
     '',
     `  BASE=${base}`,
     `  TOKEN='${first.token}'`,
+    '  AUTH="Authorization: Bearer $TOKEN"',
     `  KEY=${key}    # the checkout's Idempotency-Key: the same key again replays its answer and charges nothing`,
+    '  # field F: prints field F of the answer on stdin; an error answer stops with the service\'s code and message',
+    `  field() { node ${shellQuoted(JSON_FIELD)} "$@"; }`,
     '',
     '  # the cart, priced from the catalog',
-    `  curl -s $BASE/api/cart ${auth}; echo`,
-    '  # pay it: the answer says rewards "processing" (paid; rewards on their way: README, "What a purchase\'s rewards status means")',
-    `  curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: $KEY"; echo`,
+    '  curl -s $BASE/api/cart -H "$AUTH"; echo',
+    '  # pay it: rewards "processing" (README: "What a purchase\'s rewards status means")',
+    '  curl -s -X POST $BASE/api/checkout -H "$AUTH" -H "Idempotency-Key: $KEY"; echo',
     '  # the same checkout again (same key) gives its transaction id; then its rewards, polled until they are paid',
-    `  TX=$(curl -s -X POST $BASE/api/checkout ${auth} -H "Idempotency-Key: $KEY" | ${field('transactionId')}) && echo "transaction $TX"`,
-    `  for i in $(seq 20); do S=$(curl -s $BASE/api/transactions/$TX ${auth} | ${field('rewards.status')}) || break; echo "rewards: $S"; [ "$S" = completed ] || [ "$S" = failed ] && break; sleep 0.5; done`,
-    `  curl -s $BASE/api/transactions/$TX ${auth}; echo`,
+    '  TX=$(curl -s -X POST $BASE/api/checkout -H "$AUTH" -H "Idempotency-Key: $KEY" | field data.transactionId)',
+    '  echo "transaction $TX"',
+    '  for i in $(seq 20); do',
+    '    S=$(curl -s $BASE/api/transactions/$TX -H "$AUTH" | field data.rewards.status) || break',
+    '    echo "rewards: $S"; [ "$S" = completed ] || [ "$S" = failed ] && break; sleep 0.5',
+    '  done',
+    '  curl -s $BASE/api/transactions/$TX -H "$AUTH"; echo',
     '  # wallet, reward points, level; purchase history; reward statement; referrals',
-    `  curl -s $BASE/api/me ${auth}; echo`,
-    `  curl -s $BASE/api/purchases ${auth}; echo`,
-    `  curl -s $BASE/api/rewards ${auth}; echo`,
+    '  curl -s $BASE/api/me -H "$AUTH"; echo',
+    '  curl -s $BASE/api/purchases -H "$AUTH"; echo',
+    '  curl -s $BASE/api/rewards -H "$AUTH"; echo',
     '',
     `The other buyers: set TOKEN to their token and KEY to another Idempotency-Key (e.g. demo-${run}-<name>).`,
     '',

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ADMIN, startTestSystem, type TestSystem } from '../support/system.js';
@@ -26,11 +29,20 @@ describe('npm run seed and the lines it prints', function () {
     const block = printed.slice(printed.indexOf('Try it as'), printed.indexOf('The other buyers'));
     return block.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.slice(2)).join('\n');
   };
-  const bash = (script: string) => run('bash', ['-c', script], { timeout: 30_000 }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+  // Pasted in a shell anywhere, not only in the project's folder.
+  const elsewhere = mkdtempSync(join(tmpdir(), 'checkout-rewards-paste-'));
+  const bash = (script: string) => run('bash', ['-c', script], { timeout: 30_000, cwd: elsewhere }).catch((e: { stdout: string; stderr: string; code: number }) => e);
 
   it('finds the service through SERVICE_URL and seeds it', function () {
     expect(printed).to.contain(`Seeded ${sys.url}`);
     expect(printed).to.match(/KEY=demo-\w+-zoe/);
+  });
+
+  it('its lines are short enough to read before running them: no inline scripts, at most 110 characters of command', function () {
+    const lines = snippet().split('\n');
+    expect(lines.filter((l) => l.includes('node -e'))).to.deep.equal([]);
+    const commands = lines.filter((l) => !l.startsWith('TOKEN=')).map((l) => l.replace(/\s+# .*$/, '').trimEnd());
+    expect(commands.filter((l) => l.length > 110)).to.deep.equal([]);
   });
 
   it('its lines, pasted twice, pay the purchase once: checkout says processing, the poll ends completed, no TypeError', async function () {
@@ -51,5 +63,7 @@ describe('npm run seed and the lines it prints', function () {
     const otherKey = await bash(snippet().replace(/KEY=\S+/, 'KEY=another-key'));
     expect(otherKey.stderr).to.contain('the service answered EMPTY_CART');
     expect(otherKey.stderr).to.not.contain('TypeError');
+    const noService = await bash(snippet().replace(/BASE=\S+/, 'BASE=http://127.0.0.1:9'));
+    expect(noService.stderr).to.contain('not a JSON answer: is the service running at this BASE?');
   });
 });
