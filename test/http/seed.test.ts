@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,9 +15,9 @@ describe('npm run seed and the lines it prints', function () {
 
   before(async function () {
     sys = await startTestSystem({ worker: true });
-    // SERVICE_URL names the service (its port is a free one, not 3000).
-    const seeded = await run(process.execPath, ['--import', 'tsx', 'src/seed.ts'], {
-      env: { PATH: process.env.PATH ?? '', SERVICE_URL: sys.url!, ADMIN_PASSWORD: ADMIN.password },
+    // The README's command; SERVICE_URL names the service (its port is a free one, not 3000).
+    const seeded = await run('npm', ['run', '--silent', 'seed'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', SERVICE_URL: sys.url!, ADMIN_PASSWORD: ADMIN.password },
       timeout: 60_000,
     });
     printed = seeded.stdout;
@@ -32,6 +32,12 @@ describe('npm run seed and the lines it prints', function () {
   // Pasted in a shell anywhere, not only in the project's folder.
   const elsewhere = mkdtempSync(join(tmpdir(), 'checkout-rewards-paste-'));
   const bash = (script: string) => run('bash', ['-c', script], { timeout: 30_000, cwd: elsewhere }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+
+  it('is a client of the service, not part of it: it lives in tools/seed/, and nothing in the service calls its own API', function () {
+    expect(existsSync('tools/seed/seed.ts')).to.equal(true);
+    const service = ['src', 'jobs', 'config'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)));
+    expect(service.filter((f) => f.endsWith('.ts') && /\bfetch\(/.test(readFileSync(f, 'utf8')))).to.deep.equal([]);
+  });
 
   it('finds the service through SERVICE_URL and seeds it', function () {
     expect(printed).to.contain(`Seeded ${sys.url}`);
