@@ -84,7 +84,10 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => Joi.number().integer
 const bps = () => int(0, 10_000);
 const interval = () => Joi.string().pattern(/^\d+ (second|minute|hour)s?$/);
 
-/** Every variable the service reads, with its schema. Nothing else reads process.env. */
+/**
+ * Every variable the service reads, with its schema. Nothing outside config/ reads process.env
+ * (test/unit/config-env.test.ts checks): the readers below are its only doors.
+ */
 const VARIABLES = {
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -139,12 +142,7 @@ type VariableName = keyof typeof VARIABLES;
 
 function readVariables(env: Env): Record<VariableName, unknown> {
   const values = {} as Record<VariableName, unknown>;
-  for (const [name, schema] of Object.entries(VARIABLES) as [VariableName, Joi.Schema][]) {
-    const raw = env[name];
-    const { value, error } = schema.validate(raw === '' ? undefined : raw, { convert: true });
-    if (error) throw new ConfigError(`Invalid ${name}=${JSON.stringify(secretSafe(name, raw))}: ${error.message.replace(/^"value" /, '')}`);
-    values[name] = value;
-  }
+  for (const name of Object.keys(VARIABLES) as VariableName[]) values[name] = readVariable(env, name);
   return values;
 }
 
@@ -211,12 +209,44 @@ function parseThresholds(raw: string | undefined): Record<Level, number> {
  * also serves tests, `npm run db` and the benchmark, where no full configuration is loaded.
  */
 export function readFerretDbPostgresqlUrl(env: Env = process.env): string | undefined {
-  const raw = env.FERRETDB_POSTGRESQL_URL;
-  const { value, error } = VARIABLES.FERRETDB_POSTGRESQL_URL.validate(raw === '' ? undefined : raw);
-  if (error) {
-    throw new ConfigError(`Invalid FERRETDB_POSTGRESQL_URL=${JSON.stringify(secretSafe('FERRETDB_POSTGRESQL_URL', raw))}: ${error.message.replace(/^"value" /, '')}`);
-  }
-  return value as string | undefined;
+  return readVariable(env, 'FERRETDB_POSTGRESQL_URL') as string | undefined;
+}
+
+/** One variable read alone with its schema (for the readers below, which load no full configuration). */
+function readVariable(env: Env, name: VariableName): unknown {
+  const raw = env[name];
+  const { value, error } = VARIABLES[name].validate(raw === '' ? undefined : raw, { convert: true });
+  if (error) throw new ConfigError(`Invalid ${name}=${JSON.stringify(secretSafe(name, raw))}: ${error.message.replace(/^"value" /, '')}`);
+  return value;
+}
+
+/**
+ * How the logger logs before the configuration is loaded: it exists first, so that a configuration
+ * error can be logged. LOG_LEVEL and NODE_ENV as loadConfig reads them; an invalid value is ignored
+ * here (the default instead), and loadConfig then stops the start naming it.
+ */
+export function readEarlyLogSettings(env: Env = process.env): { level: string; json: boolean } {
+  const lenient = (name: 'LOG_LEVEL' | 'NODE_ENV') => {
+    try {
+      return readVariable(env, name) as string;
+    } catch {
+      return readVariable({}, name) as string;
+    }
+  };
+  return { level: lenient('LOG_LEVEL'), json: lenient('NODE_ENV') === 'production' };
+}
+
+/**
+ * What `npm run db` (src/db.ts, a development tool that loads no service configuration) reads:
+ * DB_PORT, a fixed port for the database it starts, and MONGODB_URI, a database already there
+ * (then it starts nothing). Validated like the service's variables, naming the one at fault.
+ */
+export function readDbCommandSettings(env: Env = process.env): { port: number | undefined; mongodbUri: string | undefined } {
+  const raw = env.DB_PORT?.trim() || undefined;
+  const { value: port, error } = int(1, 65_535).validate(raw, { convert: true });
+  if (error) throw new ConfigError(`Invalid DB_PORT=${JSON.stringify(raw)}: must be a port number, 1-65535`);
+  const trimmed = env.MONGODB_URI?.trim();
+  return { port: port as number | undefined, mongodbUri: readVariable({ MONGODB_URI: trimmed }, 'MONGODB_URI') as string | undefined };
 }
 
 /**
