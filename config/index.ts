@@ -35,11 +35,23 @@ export interface HttpConfig {
   shutdownGraceMs: number;
 }
 
+/**
+ * Where the API process serves /metrics and /ready's detail (database server, version, source).
+ * A worker alone serves them on WORKER_HTTP_PORT whatever this says.
+ */
+export interface MetricsConfig {
+  /** An internal port of their own (with /health); unset: none. 0 picks a free one (logged). */
+  port: number | undefined;
+  /** The public port serves them too; otherwise it has no /metrics and a /ready that says only ready or not. */
+  public: boolean;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
   port: number;
   http: HttpConfig;
+  metrics: MetricsConfig;
   mongodbUri: string | undefined;
   /** With no MONGODB_URI and no mongod: FerretDB over this PostgreSQL (its own database per server) instead of SQLite. */
   ferretdbPostgresqlUrl: string | undefined;
@@ -73,7 +85,10 @@ const int = (min: number, max = Number.MAX_SAFE_INTEGER) => Joi.number().integer
 const bps = () => int(0, 10_000);
 const interval = () => Joi.string().pattern(/^\d+ (second|minute|hour)s?$/);
 
-/** Every variable the service reads, with its schema. Nothing else reads process.env. */
+/**
+ * Every variable the service reads, with its schema. Nothing outside config/ reads process.env
+ * (test/unit/config-env.test.ts checks): the readers below are its only doors.
+ */
 const VARIABLES = {
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: int(0, 65_535).default(DEFAULTS.port),
@@ -90,6 +105,8 @@ const VARIABLES = {
   TOKEN_SECRET: Joi.string().min(32).message('must be at least 32 characters'),
   TOKEN_TTL_SECONDS: int(60, 365 * 24 * 3600).default(DEFAULTS.tokenTtlSeconds),
   WORKER_HTTP_PORT: int(0, 65_535).default(DEFAULTS.workerHttpPort),
+  METRICS_PORT: int(0, 65_535),
+  PUBLIC_METRICS: Joi.boolean().truthy('1').falsy('0'),
   TRANSACTION_BUDGET_MS: int(50, 600_000).default(DEFAULTS.transactionBudgetMs),
   IDEMPOTENCY_KEY_RETENTION_MS: int(60_000).default(DEFAULTS.idempotencyKeyRetentionMs),
   FAILPOINTS: Joi.string().max(1000),
@@ -127,12 +144,7 @@ type VariableName = keyof typeof VARIABLES;
 
 function readVariables(env: Env): Record<VariableName, unknown> {
   const values = {} as Record<VariableName, unknown>;
-  for (const [name, schema] of Object.entries(VARIABLES) as [VariableName, Joi.Schema][]) {
-    const raw = env[name];
-    const { value, error } = schema.validate(raw === '' ? undefined : raw, { convert: true });
-    if (error) throw new ConfigError(`Invalid ${name}=${JSON.stringify(secretSafe(name, raw))}: ${error.message.replace(/^"value" /, '')}`);
-    values[name] = value;
-  }
+  for (const name of Object.keys(VARIABLES) as VariableName[]) values[name] = readVariable(env, name);
   return values;
 }
 
@@ -174,6 +186,14 @@ function readHttpConfig(v: Record<VariableName, unknown>, isProduction: boolean)
   };
 }
 
+function readMetricsConfig(v: Record<VariableName, unknown>, isProduction: boolean): MetricsConfig {
+  const port = v.METRICS_PORT as number | undefined;
+  if (port !== undefined && port !== 0 && port === v.PORT) throw new ConfigError(`Invalid METRICS_PORT=${port}: must differ from PORT (${port})`);
+  // Whoever reaches a production API's port is not necessarily an operator: the scrape names
+  // routes, job names and backlog, /ready the database server and its version.
+  return { port, public: (v.PUBLIC_METRICS as boolean | undefined) ?? !isProduction };
+}
+
 function parseThresholds(raw: string | undefined): Record<Level, number> {
   const thresholds: Record<Level, number> = { ...DEFAULTS.levelThresholds };
   if (raw) {
@@ -192,12 +212,44 @@ function parseThresholds(raw: string | undefined): Record<Level, number> {
  * also serves tests, `npm run db` and the benchmark, where no full configuration is loaded.
  */
 export function readFerretDbPostgresqlUrl(env: Env = process.env): string | undefined {
-  const raw = env.FERRETDB_POSTGRESQL_URL;
-  const { value, error } = VARIABLES.FERRETDB_POSTGRESQL_URL.validate(raw === '' ? undefined : raw);
-  if (error) {
-    throw new ConfigError(`Invalid FERRETDB_POSTGRESQL_URL=${JSON.stringify(secretSafe('FERRETDB_POSTGRESQL_URL', raw))}: ${error.message.replace(/^"value" /, '')}`);
-  }
-  return value as string | undefined;
+  return readVariable(env, 'FERRETDB_POSTGRESQL_URL') as string | undefined;
+}
+
+/** One variable read alone with its schema (for the readers below, which load no full configuration). */
+function readVariable(env: Env, name: VariableName): unknown {
+  const raw = env[name];
+  const { value, error } = VARIABLES[name].validate(raw === '' ? undefined : raw, { convert: true });
+  if (error) throw new ConfigError(`Invalid ${name}=${JSON.stringify(secretSafe(name, raw))}: ${error.message.replace(/^"value" /, '')}`);
+  return value;
+}
+
+/**
+ * How the logger logs before the configuration is loaded: it exists first, so that a configuration
+ * error can be logged. LOG_LEVEL and NODE_ENV as loadConfig reads them; an invalid value is ignored
+ * here (the default instead), and loadConfig then stops the start naming it.
+ */
+export function readEarlyLogSettings(env: Env = process.env): { level: string; json: boolean } {
+  const lenient = (name: 'LOG_LEVEL' | 'NODE_ENV') => {
+    try {
+      return readVariable(env, name) as string;
+    } catch {
+      return readVariable({}, name) as string;
+    }
+  };
+  return { level: lenient('LOG_LEVEL'), json: lenient('NODE_ENV') === 'production' };
+}
+
+/**
+ * What `npm run db` (tools/dev-database/db.ts, a development tool that loads no service configuration) reads:
+ * DB_PORT, a fixed port for the database it starts, and MONGODB_URI, a database already there
+ * (then it starts nothing). Validated like the service's variables, naming the one at fault.
+ */
+export function readDbCommandSettings(env: Env = process.env): { port: number | undefined; mongodbUri: string | undefined } {
+  const raw = env.DB_PORT?.trim() || undefined;
+  const { value: port, error } = int(1, 65_535).validate(raw, { convert: true });
+  if (error) throw new ConfigError(`Invalid DB_PORT=${JSON.stringify(raw)}: must be a port number, 1-65535`);
+  const trimmed = env.MONGODB_URI?.trim();
+  return { port: port as number | undefined, mongodbUri: readVariable({ MONGODB_URI: trimmed }, 'MONGODB_URI') as string | undefined };
 }
 
 /**
@@ -241,6 +293,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     isProduction,
     port: v.PORT as number,
     http: readHttpConfig(v, isProduction),
+    metrics: readMetricsConfig(v, isProduction),
     mongodbUri: v.MONGODB_URI as string | undefined,
     ferretdbPostgresqlUrl: v.FERRETDB_POSTGRESQL_URL as string | undefined,
     dbName: v.MONGODB_DB as string,

@@ -33,6 +33,9 @@ async function main() {
         `  ${config.admin.username}:${config.admin.password}\n  Dashboard: ${system.url}/admin/jobs\n\n`,
     );
   }
+  if (!config.metrics.public && config.metrics.port === undefined) {
+    logger.warn('/metrics is served on no port of this process: set METRICS_PORT (an internal port) or PUBLIC_METRICS=true');
+  }
   if (config.token.generated) logger.warn('TOKEN_SECRET not set: customer tokens are signed with a random key and die with this process');
 }
 

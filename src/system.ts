@@ -39,6 +39,8 @@ export interface System {
   server?: Server;
   tokens: TokenService;
   url?: string;
+  /** The API's internal listener for /metrics and /ready's detail (METRICS_PORT), if any. */
+  opsUrl?: string;
   /** Stop taking requests and jobs, let running jobs finish, release every lock this process holds, disconnect. */
   stop(): Promise<void>;
 }
@@ -81,14 +83,16 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
 
   let app: Express | undefined;
   let http: HttpServer | undefined;
+  let ops: HttpServer | undefined;
   if (options.http) {
     app = createApp(ctx, tokens);
     http = await startHttpServer(app, { ...config.http, port: options.port ?? config.port });
+    if (config.metrics.port !== undefined) ops = await startHttpServer(createOpsApp(ctx), { ...config.http, port: config.metrics.port });
   } else if (options.worker) {
     // A worker alone still answers probes and scrapes, on a port of its own.
     http = await startHttpServer(createOpsApp(ctx), { ...config.http, port: options.port ?? config.workerHttpPort });
   }
-  log.info('started', { listening: http?.address ?? false, worker: options.worker, agenda: agendaName(agenda) });
+  log.info('started', { listening: http?.address ?? false, ...(ops && { metrics: ops.address }), worker: options.worker, agenda: agendaName(agenda) });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -98,12 +102,14 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       // runs no job, and keeps Agenda up for Agendash until its requests are done.
       const jobsDrained = options.worker ? agenda.drain({ timeout: config.queue.shutdownTimeoutMs }) : undefined;
       // Bounded by the drain delay and grace period whatever clients do, so the queue is always released below.
+      const opsClosed = ops?.close();
       if (http) {
         const { abandoned, destroyed } = await http.close();
         const graceMs = config.http.shutdownGraceMs;
         if (abandoned > 0) log.warn('shutdown grace period over: requests not finished were answered 503', { abandoned, graceMs });
         if (destroyed > 0) log.warn('shutdown grace period over: HTTP connections destroyed', { destroyed, graceMs });
       }
+      await opsClosed;
       const result = await (jobsDrained ?? agenda.drain({ timeout: config.queue.shutdownTimeoutMs }));
       if (result.timedOut) {
         const aborted = await database.unitOfWork.abortInFlight();
@@ -118,7 +124,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
       log.info('stopped');
     })());
 
-  return { ctx, app, server: http?.server, tokens, url: http?.url, stop };
+  return { ctx, app, server: http?.server, tokens, url: http?.url, opsUrl: ops?.url, stop };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ClientSession } from 'mongoose';
-import type { CartLine, Models, PricedLine, ProductDoc } from '../infra/database/models.js';
+import { isDuplicateKeyError, type CartLine, type Models, type PricedLine, type ProductDoc } from '../infra/database/models.js';
 import { after, newestFirst, pageOf } from '../http/paging.js';
 import { NotFound, ValidationFailed } from '../shared/errors.js';
 
@@ -20,18 +20,34 @@ export async function listProducts(models: Models, filter: { activeOnly?: boolea
   return pageOf(docs, filter.limit, presentProduct);
 }
 
+/**
+ * Creates the product or updates it by sku in one findAndModify upsert, so two admins writing the
+ * same new sku at once get one 201 and one 200. The sku comes from the filter; `createdAt` is set
+ * on insert only (mongoose's timestamps add it as `$setOnInsert`).
+ *
+ * Two upserts racing on a new sku can both find nothing and both insert; the unique index on sku
+ * refuses the second (E11000). MongoDB retries such an upsert itself in most cases, but not all;
+ * FerretDB's findAndModify is read-then-write, so there it happens whenever two meet. Retried once,
+ * the loser finds the winner's document and updates it: the product exists by then, so once is enough.
+ */
 export async function upsertProduct(
   models: Models,
   input: { sku: string; name: string; price: number; active?: boolean },
 ): Promise<{ product: ProductDoc; created: boolean }> {
-  const existing = await models.Product.findOne({ sku: input.sku }).lean();
-  const update = { name: input.name, price: input.price, active: input.active ?? true };
-  if (existing) {
-    await models.Product.updateOne({ _id: existing._id }, { $set: update });
-    return { product: { ...existing, ...update }, created: false };
+  const upsert = async () => {
+    const result = await models.Product.findOneAndUpdate(
+      { sku: input.sku },
+      { $set: { name: input.name, price: input.price, active: input.active ?? true } },
+      { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
+    );
+    return { product: result.value as ProductDoc, created: result.lastErrorObject?.updatedExisting === false };
+  };
+  try {
+    return await upsert();
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    return upsert();
   }
-  const [product] = await models.Product.create([{ sku: input.sku, ...update }]);
-  return { product: product!.toObject(), created: true };
 }
 
 export async function findActiveProduct(models: Models, sku: string): Promise<ProductDoc> {

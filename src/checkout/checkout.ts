@@ -24,8 +24,12 @@ export interface CheckoutResponse {
     transactionId: string;
     cartTotal: number;
     newWalletBalance: number;
-    /** What the purchase itself says right after checkout: no job has picked it up yet. */
-    rewards: { totalRewardPoints: number; status: 'pending' };
+    /**
+     * The original system's answer, which its clients read (SPEC §4): `processing` means "accepted
+     * for background processing". It is not the purchase's own status, which stays `pending` until
+     * a worker starts its job (README, "What a purchase's rewards status means"); a replay says the same.
+     */
+    rewards: { totalRewardPoints: number; status: 'processing' };
     note: string;
   };
 }
@@ -36,7 +40,7 @@ function checkoutResponse(transactionId: string, cartTotal: number, newWalletBal
   return {
     success: true,
     message: 'Checkout successful',
-    data: { transactionId, cartTotal, newWalletBalance, rewards: { totalRewardPoints, status: 'pending' }, note: NOTE },
+    data: { transactionId, cartTotal, newWalletBalance, rewards: { totalRewardPoints, status: 'processing' }, note: NOTE },
   };
 }
 

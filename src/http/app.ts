@@ -27,7 +27,7 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
 
   app.use(requestLog(ctx.log, ctx.metrics));
   app.use(securityHeaders);
-  app.use(opsRoutes(ctx));
+  app.use(opsRoutes(ctx, { forOperators: ctx.config.metrics.public }));
   // Agendash has no auth of its own: the admin credentials guard it; dashboard() guards it from other sites.
   app.use('/admin/jobs', admin, dashboard(ctx));
   app.use(docsRoutes());

@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { readEarlyLogSettings } from '../../config/index.js';
 
 const jsonFormat = winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json());
 const readableFormat = winston.format.combine(
@@ -10,14 +11,17 @@ const readableFormat = winston.format.combine(
   }),
 );
 
+const early = readEarlyLogSettings();
+
 /**
  * The one logger of the process. JSON in production (for log shippers), a readable single line
- * otherwise. It must exist before config is read, so that config errors can be logged: until
- * configureLogger() applies the validated settings it goes by NODE_ENV and LOG_LEVEL as they are.
+ * otherwise. It must exist before config is loaded, so that config errors can be logged: until
+ * configureLogger() applies the validated settings it goes by config's early reading of
+ * NODE_ENV and LOG_LEVEL.
  */
 export const logger = winston.createLogger({
-  level: process.env.LOG_LEVEL ?? 'info',
-  format: process.env.NODE_ENV === 'production' ? jsonFormat : readableFormat,
+  level: early.level,
+  format: early.json ? jsonFormat : readableFormat,
   transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn'] })],
 });
 

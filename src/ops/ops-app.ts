@@ -4,10 +4,13 @@ import { errorHandler, notFoundRoute } from '../http/error-handler.js';
 import { securityHeaders } from '../http/security-headers.js';
 import { opsRoutes } from './routes.js';
 
-/** A worker's own listener (`npm run worker`): /health, /ready and /metrics only. */
+/**
+ * An internal listener for operators: /health, /ready with its detail, and /metrics only. A
+ * worker's own port (`npm run worker`, WORKER_HTTP_PORT) and the API's METRICS_PORT.
+ */
 export function createOpsApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders, opsRoutes(ctx), notFoundRoute, errorHandler(ctx.log));
+  app.use(securityHeaders, opsRoutes(ctx, { forOperators: true }), notFoundRoute, errorHandler(ctx.log));
   return app;
 }

@@ -5,8 +5,12 @@ import { JOBS_COLLECTION } from '../infra/queue/agenda.js';
 const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
   Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
 
-/** Liveness, readiness (database and queue reachable, which server it is) and Prometheus metrics. */
-export function opsRoutes(ctx: AppContext): Router {
+/**
+ * Liveness, readiness (database and queue reachable) and, for operators, Prometheus metrics and
+ * which database server it is. Without `forOperators` (a public port that does not serve them:
+ * config.metrics) /ready says only ready or not and there is no /metrics.
+ */
+export function opsRoutes(ctx: AppContext, { forOperators }: { forOperators: boolean }): Router {
   const router = Router();
   const { capabilities } = ctx.database;
 
@@ -28,6 +32,10 @@ export function opsRoutes(ctx: AppContext): Router {
       check(() => ctx.database.db.collection(JOBS_COLLECTION).findOne({}, { projection: { _id: 1 } })),
     ]);
     const ready = database.ok && queue.ok;
+    if (!forOperators) {
+      res.status(ready ? 200 : 503).json({ success: ready, data: { status: ready ? 'ready' : 'not ready' } });
+      return;
+    }
     res.status(ready ? 200 : 503).json({
       success: ready,
       data: {
@@ -38,6 +46,7 @@ export function opsRoutes(ctx: AppContext): Router {
     });
   });
 
+  if (!forOperators) return router;
   router.get('/metrics', async (_req, res) => {
     res.set('Content-Type', ctx.metrics.registry.contentType);
     res.send(await ctx.metrics.registry.metrics());

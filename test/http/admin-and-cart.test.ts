@@ -162,6 +162,30 @@ describe('admin, cart and operations endpoints', function () {
       expect(stored.map((p) => p.price)).to.deep.equal([1099]);
     });
 
+    it('two concurrent writes of the same new sku: one 201, one 200, one product, never a 500 (10 pairs over real HTTP)', async function () {
+      const write = (sku: string, price: number) =>
+        fetch(`${sys.url}/api/admin/products`, {
+          method: 'POST',
+          headers: { Authorization: adminAuth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ sku, name: `Raced ${price}`, price }),
+        }).then(async (res) => ({ status: res.status, body: (await res.json()) as { data: { id: string; price: number } } }));
+      const run = Date.now().toString(36).toUpperCase();
+      const outcomes: string[] = [];
+      for (let pair = 0; pair < 10; pair++) {
+        const sku = `AC-RACE-${run}-${pair}`;
+        const answers = await Promise.all([write(sku, 100 + pair), write(sku, 200 + pair)]);
+        outcomes.push(`${sku}: ${answers.map((a) => a.status).join(',')}`);
+        const stored = await sys.ctx.database.models.Product.find({ sku }).lean();
+        expect(stored, sku).to.have.length(1);
+        expect(stored[0]!.createdAt, `${sku} has its creation time (newest-first paging)`).to.be.instanceOf(Date);
+        if (answers.some((a) => a.status >= 500)) continue; // all outcomes are judged below
+        expect(answers.map((a) => a.status).sort(), sku).to.deep.equal([200, 201]);
+        expect(answers[0]!.body.data.id, sku).to.equal(answers[1]!.body.data.id);
+        expect([100 + pair, 200 + pair]).to.include(stored[0]!.price);
+      }
+      expect(outcomes.filter((o) => !/: (200,201|201,200)$/.test(o)), outcomes.join('\n')).to.deep.equal([]);
+    });
+
     for (const price of [0, -1, 1.5, '100', null]) {
       it(`refuses price ${JSON.stringify(price)} with 400`, async function () {
         expectError(await admin.post('/api/admin/products', { sku: 'AC-TEA', name: 'Tea', price }), 400, 'VALIDATION_FAILED');

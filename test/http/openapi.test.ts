@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { openApiDocument } from '../../src/http/openapi/document.js';
 import { FaultInjector } from '../support/fault-injector.js';
 import { OpenApiValidator } from '../support/openapi-validator.js';
 import { Shop, type Customer } from '../support/shop.js';
@@ -138,6 +139,16 @@ describe('OpenAPI document matches the real responses', function () {
     api.check('post', '/api/admin/purchases/{id}/refund', await post(`/api/admin/purchases/${none}/refund`, adminAuth));
     api.check('post', '/api/admin/purchases/{id}/refund', await post('/api/admin/purchases/bad/refund', adminAuth, { extra: 1 }));
     api.check('post', '/api/admin/purchases/{id}/refund', await post(`/api/admin/purchases/${paidId}/refund`));
+    // Another refund of this purchase has written its refund entry and not yet marked the purchase.
+    const racing = await shop.customer({ walletBalance: 1000 });
+    await shop.addToCart(racing, 'OA-ITEM', 1);
+    const racedId = (await shop.checkout(racing)).body.data.transactionId as string;
+    await sys.ctx.database.models.Ledger.create({ type: 'refund', entryKey: `refund:${racedId}`, user: racing.id, amount: 1000, purchase: racedId });
+    const inProgress = api.check('post', '/api/admin/purchases/{id}/refund', await post(`/api/admin/purchases/${racedId}/refund`, adminAuth));
+    expect(inProgress.status).to.equal(409);
+    expect(inProgress.body.error).to.deep.equal({ code: 'CONFLICT', message: 'A refund of this purchase is in progress; retry shortly' });
+    const documented = (openApiDocument.paths['/api/admin/purchases/{id}/refund']?.post?.responses['409'] as { description?: string } | undefined)?.description;
+    expect(documented, 'the 409 the refund answers is described').to.contain(inProgress.body.error.message);
     await waitFor(async () => ((await sys.ctx.database.models.Ledger.findById(paidId).lean())?.rewards?.status === 'reversed' ? true : undefined));
     api.check('get', '/api/transactions/{id}', await get(`/api/transactions/${paidId}`, buyer.auth));
     api.check('get', '/api/purchases', await get('/api/purchases', buyer.auth));

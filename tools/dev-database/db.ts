@@ -18,6 +18,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
+import { readDbCommandSettings } from '../../config/index.js';
 import { logger } from '../../src/infra/logger.js';
 import { describeCapabilities, detectCapabilities } from '../../src/infra/database/capabilities.js';
 import { projectRoot } from './ferretdb.js';
@@ -26,9 +27,17 @@ import { onShutdownSignal } from '../../src/infra/shutdown.js';
 
 async function main(): Promise<void> {
   const usage = 'usage: npm run db [-- --fresh] [--port N] [--dir PATH] [--members 1|3]\n';
+  let settings: ReturnType<typeof readDbCommandSettings>;
+  try {
+    settings = readDbCommandSettings();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   let parsed: ReturnType<typeof parseDbArgs>;
   try {
-    parsed = parseDbArgs(process.argv.slice(2), process.env.DB_PORT);
+    parsed = parseDbArgs(process.argv.slice(2), settings.port);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${usage}`);
     process.exitCode = 2;
@@ -40,7 +49,7 @@ async function main(): Promise<void> {
   }
   const { fresh, port, members } = parsed;
 
-  const existing = process.env.MONGODB_URI?.trim();
+  const existing = settings.mongodbUri;
   if (existing) {
     process.stdout.write(`MONGODB_URI=${existing}\n`);
     process.stdout.write('# MONGODB_URI is already set in this environment; nothing to start.\n');
@@ -100,15 +109,15 @@ async function main(): Promise<void> {
   );
 }
 
-function parseDbArgs(args: string[], envPort: string | undefined): { help: boolean; fresh: boolean; port?: number; dir?: string; members: number } {
+/** The command line; --port wins over DB_PORT. */
+function parseDbArgs(args: string[], envPort: number | undefined): { help: boolean; fresh: boolean; port?: number; dir?: string; members: number } {
   const { values } = parseArgs({
     args,
     strict: true,
     options: { help: { type: 'boolean', short: 'h' }, fresh: { type: 'boolean' }, port: { type: 'string' }, dir: { type: 'string' }, members: { type: 'string' } },
   });
-  const rawPort = values.port ?? (envPort?.trim() || undefined);
-  const port = rawPort === undefined ? undefined : Number(rawPort);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error(`invalid port ${JSON.stringify(rawPort)}: must be 1-65535`);
+  const port = values.port === undefined ? envPort : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65_536)) throw new Error(`invalid --port ${JSON.stringify(values.port)}: must be 1-65535`);
   if (values.fresh && values.dir) throw new Error('--fresh and --dir exclude each other');
   const members = Number(values.members ?? '1');
   if (members !== 1 && members !== 3) throw new Error(`invalid --members ${JSON.stringify(values.members)}: the replica-set front has 1 or 3 members`);

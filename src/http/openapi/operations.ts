@@ -25,6 +25,9 @@ export const ok = (data: string, description = 'OK') => ({
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: ERRORS[s] ?? 'Error', content: json(ref('Error')) }]));
 
+/** One error status described for this operation: each code it answers and when. */
+export const error = (status: number, description: string) => ({ [String(status)]: { description, content: json(ref('Error')) } });
+
 export interface Operation {
   summary: string;
   description?: string;

@@ -1,4 +1,4 @@
-import { admin, anyone, body, customer, errors, ok, paging, pathId, query, ref, type Operation } from './operations.js';
+import { admin, anyone, body, customer, error, errors, ok, paging, pathId, query, ref, type Operation } from './operations.js';
 
 const level = ref('Level');
 const money = { type: 'integer', minimum: 1 };
@@ -9,7 +9,9 @@ export const paths: Record<string, Record<string, Operation>> = {
   '/health': { get: { summary: 'Liveness', tags: ['operations'], security: anyone, responses: { 200: ok('Health') } } },
   '/ready': {
     get: {
-      summary: 'Readiness: MongoDB ping and queue reachable; names the server and whether it has transactions',
+      summary: 'Readiness: MongoDB ping and queue reachable; for operators, names the server and whether it has transactions',
+      description:
+        'On the public port with PUBLIC_METRICS=false (the default in production) only `status`; the detail is on METRICS_PORT and on a worker\'s WORKER_HTTP_PORT.',
       tags: ['operations'],
       security: anyone,
       responses: {
@@ -19,7 +21,13 @@ export const paths: Record<string, Record<string, Operation>> = {
     },
   },
   '/metrics': {
-    get: { summary: 'Prometheus metrics', tags: ['operations'], security: anyone, responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } } },
+    get: {
+      summary: 'Prometheus metrics',
+      description: 'On METRICS_PORT and a worker\'s WORKER_HTTP_PORT; on the public port only with PUBLIC_METRICS (the default outside production).',
+      tags: ['operations'],
+      security: anyone,
+      responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    },
   },
   '/openapi.json': {
     get: { summary: 'This document', tags: ['operations'], security: anyone, responses: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } } } },
@@ -115,14 +123,23 @@ export const paths: Record<string, Record<string, Operation>> = {
     post: {
       summary: 'Refund a purchase in full: wallet back, spend down, rewards cancelled or reversed',
       description:
-        'Idempotent: a second refund changes nothing and answers `alreadyRefunded: true`. An `Idempotency-Key` used for another purchase is refused (409). Rewards not yet paid end `cancelled`; paid ones `reversing`, then `reversed` by a background job.',
+        'Idempotent: a second refund changes nothing and answers `alreadyRefunded: true`. An `Idempotency-Key` used for another purchase is refused (409). Rewards not yet paid end `cancelled`; paid ones `reversing`, then `reversed` by a background job. ' +
+        'A refund racing another refund of the same purchase answers 409 `CONFLICT` while the other is being written: retry, and it answers `alreadyRefunded: true`.',
       tags: ['admin: purchases'],
       security: admin,
       parameters: [pathId('The transaction id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } } } } },
       responses: {
         200: { description: 'Refunded (or already refunded)', content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['success', 'message', 'data'], properties: { success: { const: true }, message: { type: 'string' }, data: ref('Refund') } } } } },
-        ...errors(400, 401, 404, 409, 413, 415, 503),
+        ...errors(400, 401, 404),
+        ...error(
+          409,
+          '`IDEMPOTENCY_KEY_REUSED`: the `Idempotency-Key` was used to refund another purchase. ' +
+            '`CONFLICT` "A refund of this purchase is in progress; retry shortly": another refund of the same purchase is being written; retried, the answer is `200` with `alreadyRefunded: true`. ' +
+            '`CONFLICT` "The purchase\'s rewards changed during the refund; nothing was refunded — retry" (without transactions only: a rewards run completed meanwhile). ' +
+            '`AMOUNT_OUT_OF_RANGE`: crediting the total back would take the wallet past the largest exact integer. Nothing changed in every case.',
+        ),
+        ...errors(413, 415, 503),
       },
     },
   },
@@ -164,7 +181,7 @@ export const paths: Record<string, Record<string, Operation>> = {
       security: customer,
       parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { cartVersion: { type: 'integer', minimum: 0 } } } } } },
-      responses: { 200: { description: 'Paid; rewards are `pending`', content: { 'application/json': { schema: ref('Checkout') } } }, ...errors(400, 401, 402, 404, 409, 413, 415, 503) },
+      responses: { 200: { description: 'Paid; the rewards are processed in the background (`rewards.status` is `processing`, as the original API said)', content: { 'application/json': { schema: ref('Checkout') } } }, ...errors(400, 401, 402, 404, 409, 413, 415, 503) },
     },
   },
   '/api/transactions/{id}': {

@@ -87,7 +87,14 @@ export const schemas: Record<string, Schema> = {
       transactionId: id,
       cartTotal: int,
       newWalletBalance: int,
-      rewards: obj({ totalRewardPoints: int, status: { const: 'pending' } }),
+      rewards: obj({
+        totalRewardPoints: int,
+        status: {
+          const: 'processing',
+          description:
+            "The original system's word, kept for its clients: accepted for background processing. The purchase's own `rewards.status` (GET /api/transactions/{id}) is `pending` until a worker starts its job. A replay answers the same.",
+        },
+      }),
       note: str,
     }),
   }),
@@ -194,11 +201,17 @@ export const schemas: Record<string, Schema> = {
   RewardStatement: page('RewardCredit', { total: { ...points, description: 'All reward points, every page: the ledger sum' } }),
   Referrals: page('Referral', { summary: obj({ directCount: int, downlineCount: { ...int, description: 'Everyone below, at any depth' } }) }),
   Health: obj({ status: { const: 'ok' }, uptimeSeconds: int }),
-  Readiness: obj({
-    status: { type: 'string', enum: ['ready', 'not ready'] },
-    database: obj({ ok: bool, error: str, server: str, version: str, transactions: bool, source: str }, ['error']),
-    queue: obj({ ok: bool, error: str }, ['error']),
-  }),
+  Readiness: {
+    ...obj(
+      {
+        status: { type: 'string', enum: ['ready', 'not ready'] },
+        database: obj({ ok: bool, error: str, server: str, version: str, transactions: bool, source: str }, ['error']),
+        queue: obj({ ok: bool, error: str }, ['error']),
+      },
+      ['database', 'queue'],
+    ),
+    description: '`database` and `queue` only where the operators\' detail is served: METRICS_PORT, a worker\'s port, and the public port with PUBLIC_METRICS (default outside production)',
+  },
   AgendashList: {
     type: 'object',
     required: ['overview', 'jobs', 'total', 'totalPages'],
