@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     // The first system finds the server; its database is the dashboard phase's.
     const dashboardApi = await lab.start('agendash', { http: true, worker: false });
     const { capabilities, mongo } = dashboardApi.ctx.database;
-    const jobs = SETTINGS.jobs ?? (capabilities.atomicFindAndModify ? 300 : 20);
+    const jobs = SETTINGS.jobs ?? (capabilities.kind === 'mongodb' ? 300 : 20);
     const backend = mongo.ferretdb ? `, over ${mongo.ferretdb.backend === 'postgresql' ? 'PostgreSQL' : 'SQLite'}` : '';
     const server = `${describeCapabilities(capabilities)} (${mongo.source}${backend})`;
     step(`server: ${server}`);

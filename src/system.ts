@@ -3,7 +3,6 @@ import type { Express } from 'express';
 import type { AppConfig } from '../config/index.js';
 import { defineJobs, scheduleMaintenanceJobs } from '../jobs/index.js';
 import type { RewardsUseCase } from '../jobs/process-checkout-rewards.js';
-import type { ServerCapabilities } from './infra/database/capabilities.js';
 import { openDatabase } from './infra/database/connection.js';
 import { Failpoints } from './infra/failpoints.js';
 import type { Logger } from './infra/logger.js';
@@ -55,7 +54,6 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     keepEmbeddedData: options.keepEmbeddedData,
     onUnitOfWorkAttempt: (unit) => metrics.transactionAttempts.inc({ unit }),
   });
-  config = oneJobAtATimeWithoutAtomicUpdates(config, database.capabilities, log);
   const agenda = createAgenda(database.db, config.queue, options.worker ? 'worker' : 'api', database.capabilities);
   agenda.on('error', (error: Error) => database.availability.reportBackgroundError('agenda', error));
   await agenda.ready;
@@ -125,16 +123,4 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
     })());
 
   return { ctx, app, server: http?.server, tokens, url: http?.url, opsUrl: ops?.url, stop };
-}
-
-/**
- * Where findAndModify is not atomic (FerretDB, development only), Agenda's overlapping polls in
- * one worker can lock the same job twice, and on a server that scans every table concurrent runs
- * only slow each other past their budget. Money is safe either way (runs are idempotent and
- * points are summed from unique-keyed entries), but one job at a time settles fastest there.
- */
-function oneJobAtATimeWithoutAtomicUpdates(config: AppConfig, capabilities: ServerCapabilities, log: Logger): AppConfig {
-  if (capabilities.atomicFindAndModify || config.queue.concurrency === 1) return config;
-  log.warn(`${capabilities.kind} updates are not atomic: this worker runs one job at a time (JOB_CONCURRENCY ${config.queue.concurrency} → 1)`);
-  return Object.freeze({ ...config, queue: { ...config.queue, concurrency: 1, lockLimit: 1 } });
 }

@@ -1,13 +1,11 @@
 import type { ClientSession, Types } from 'mongoose';
-import type { OnRollback } from '../infra/database/unit-of-work.js';
 import type { CartDoc, Models, PricedLine, UserDoc } from '../infra/database/models.js';
 import { AmountOutOfRange, CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
 
-/** What every step of a checkout runs in: the transaction (if any) and its undo list. */
+/** What every step of a checkout runs in: its transaction. */
 export interface CheckoutTx {
   models: Models;
-  session: ClientSession | undefined;
-  onRollback: OnRollback;
+  session: ClientSession;
 }
 
 /**
@@ -15,7 +13,7 @@ export interface CheckoutTx {
  * conditional and answers for the wallet; only an error path asks whether the user exists.
  */
 export async function loadCart({ models, session }: CheckoutTx, userId: string, expectedVersion?: number): Promise<CartDoc> {
-  const cart = await models.Cart.findOne({ user: userId }).session(session ?? null).lean();
+  const cart = await models.Cart.findOne({ user: userId }).session(session).lean();
   if (!cart || cart.items.length === 0) {
     await mustExist(models, userId, session);
     if (expectedVersion !== undefined && (cart?.version ?? 0) !== expectedVersion) throw cartChanged(cart?.version ?? 0, expectedVersion);
@@ -27,26 +25,25 @@ export async function loadCart({ models, session }: CheckoutTx, userId: string, 
 
 const cartChanged = (version: number, expected: number) => new CartChanged(`The cart changed (version ${version}, expected ${expected})`);
 
-async function mustExist(models: Models, userId: string, session: ClientSession | undefined): Promise<UserDoc> {
-  const user = await models.User.findById(userId).session(session ?? null).lean();
+async function mustExist(models: Models, userId: string, session: ClientSession): Promise<UserDoc> {
+  const user = await models.User.findById(userId).session(session).lean();
   if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
   return user;
 }
 
 /** Written first, so that a concurrent request with the same key fails before touching money. */
 export async function reserveIdempotencyKey(
-  { models, session, onRollback }: CheckoutTx,
+  { models, session }: CheckoutTx,
   key: { id: string; user: Types.ObjectId; cartFingerprint: string; transactionId: Types.ObjectId },
 ) {
   await models.Idempotency.create([{ _id: key.id, ...key }], { session });
-  onRollback(() => models.Idempotency.deleteOne({ _id: key.id }));
 }
 
 /**
  * The conditional debit: it matches only while the balance covers the total, so it never goes
  * negative, and while the lifetime spend stays a safe integer. Returns the balance after it.
  */
-export async function debitWallet({ models, session, onRollback }: CheckoutTx, userId: string, total: number): Promise<number> {
+export async function debitWallet({ models, session }: CheckoutTx, userId: string, total: number): Promise<number> {
   const debited = await models.User.findOneAndUpdate(
     { _id: userId, walletBalance: { $gte: total }, lifetimeSpend: { $lte: Number.MAX_SAFE_INTEGER - total } },
     { $inc: { walletBalance: -total, lifetimeSpend: total } },
@@ -57,13 +54,12 @@ export async function debitWallet({ models, session, onRollback }: CheckoutTx, u
     if (user.walletBalance < total) throw new InsufficientFunds('Wallet balance is below the cart total', { cartTotal: total, walletBalance: user.walletBalance });
     throw new AmountOutOfRange('This purchase would take the lifetime spend past the largest amount the service keeps exactly');
   }
-  onRollback(() => models.User.updateOne({ _id: userId }, { $inc: { walletBalance: total, lifetimeSpend: -total } }));
   return debited.walletBalance;
 }
 
 /** The purchase is the order and the first ledger entry; its rewards start `pending`. */
 export async function recordPurchase(
-  { models, session, onRollback }: CheckoutTx,
+  { models, session }: CheckoutTx,
   purchase: { id: Types.ObjectId; user: Types.ObjectId; total: number; lines: PricedLine[]; totalRewardPoints: number; walletBalanceAfter: number },
 ) {
   await models.Ledger.create(
@@ -81,13 +77,10 @@ export async function recordPurchase(
     ],
     { session },
   );
-  onRollback(() => models.Ledger.deleteOne({ _id: purchase.id }));
 }
 
 /** Only the version that was priced is cleared: an edit in between aborts the whole checkout. */
-export async function clearCart({ models, session, onRollback }: CheckoutTx, cart: CartDoc) {
+export async function clearCart({ models, session }: CheckoutTx, cart: CartDoc) {
   const cleared = await models.Cart.updateOne({ _id: cart._id, version: cart.version }, { $set: { items: [] }, $inc: { version: 1 } }, { session });
   if (cleared.modifiedCount !== 1) throw new CartChanged('The cart changed during checkout; nothing was charged');
-  // Puts back exactly the cart that was priced, unless the customer edited it since.
-  onRollback(() => models.Cart.updateOne({ _id: cart._id, version: cart.version + 1 }, { $set: { items: cart.items, version: cart.version } }));
 }

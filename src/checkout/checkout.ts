@@ -66,8 +66,8 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   /** The purchase id of the attempt whose commit was sent last: an unknown outcome is read back by it. */
   let attempted: InstanceType<typeof ObjectId> | undefined;
   try {
-    response = await unitOfWork.run({ name: 'checkout' }, async (session, onRollback) => {
-      const tx: CheckoutTx = { models, session, onRollback };
+    response = await unitOfWork.run({ name: 'checkout' }, async (session) => {
+      const tx: CheckoutTx = { models, session };
       const cart = await loadCart(tx, request.userId, request.cartVersion);
       const { lines, total } = await priceLines(models, cart.items, session);
       const purchaseId = (attempted = new ObjectId());
@@ -83,8 +83,8 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
   } catch (error) {
     if (error instanceof CommitOutcomeUnknown) return resolveUnknownOutcome(ctx, error, attempted, idempotencyId);
     if (idempotencyId && (isDuplicateKeyError(error) || error instanceof EmptyCart || error instanceof CartChanged)) {
-      // Another request with the same key won the race (with transactions, the loser's retry then
-      // finds the cart it emptied): answer as it did.
+      // Another request with the same key won the race (the loser's retry then finds the cart it
+      // emptied): answer as it did.
       const replay = await replayIfSeen(ctx, idempotencyId, request.userId);
       if (replay) return replay;
     }
@@ -125,8 +125,7 @@ async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: stri
   // Majority: a replay must not answer from a write that an election could still roll back.
   const seen = await models.Idempotency.findById(idempotencyId).readConcern('majority').lean();
   if (!seen) return null;
-  // Without transactions the key is written before the purchase: until the purchase exists, the
-  // first request may still fail, so its answer is not known yet.
+  // The key and its purchase commit together; a key without one would be a hand edit.
   const purchase = await findPurchase(models, seen.transactionId);
   if (!purchase) throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
   const cart = await models.Cart.findOne({ user: userId }).lean();

@@ -1,7 +1,6 @@
 import type { ClientSession, Types } from 'mongoose';
-import type { OnRollback } from '../infra/database/unit-of-work.js';
 import type { AppContext } from '../shared/context.js';
-import { isDuplicateKeyError, REWARD_ENTRY_TYPES, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
+import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
 import { AmountOutOfRange, CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
@@ -26,7 +25,7 @@ export interface RefundResult {
 
 /**
  * SPEC §11, in one unit of work: a `refund` ledger entry (its unique key admits one refund per
- * purchase, also without a transaction), the purchase marked refunded with who/when/why, its
+ * purchase), the purchase marked refunded with who/when/why, its
  * rewards settled — `cancelled` if not yet paid (no run will pay them), `reversing` if paid —
  * and the buyer's wallet credited the total and lifetime spend reduced by it (the level stays:
  * levels only go up). After commit, paid rewards get their reversal job. A second refund of the
@@ -40,30 +39,27 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   }
   let result: RefundResult;
   try {
-    result = await unitOfWork.run({ name: 'refund' }, async (session, onRollback) => {
+    result = await unitOfWork.run({ name: 'refund' }, async (session) => {
       const purchase = await findPurchase(models, request.transactionId, session);
       if (!purchase?.rewards) throw new NotFound('TRANSACTION', `Purchase ${request.transactionId} does not exist`);
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
       const refund: PurchaseRefund = { refundedAt: new Date(), by: request.by, reason: request.reason ?? null, idempotencyKey: request.idempotencyKey ?? null };
-      // Paid means completed — or, without a transaction, entries a run wrote before it failed or died.
-      const paid = purchase.rewards.status === 'completed' || (await models.Ledger.exists({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null)) !== null;
-      const rewardsStatus: RewardStatus = paid ? 'reversing' : 'cancelled';
+      // A rewards run writes its entries and `completed` in one transaction: paid means completed.
+      const rewardsStatus: RewardStatus = purchase.rewards.status === 'completed' ? 'reversing' : 'cancelled';
       const pid = purchase._id.toString();
       await models.Ledger.create([{ type: 'refund', entryKey: `refund:${pid}`, user: purchase.user, amount: purchase.amount, purchase: purchase._id }], { session });
-      onRollback(() => models.Ledger.deleteOne({ entryKey: `refund:${pid}` }));
 
-      // Conditional on the rewards status read: a run that completed meanwhile (possible only
-      // without a transaction) makes the admin retry, and the retry reverses what it paid.
+      // Conditional on what was read, as a guard: in the transaction a run completing meanwhile is
+      // a write conflict (the unit retries and sees it), so this never misses.
       const marked = await models.Ledger.updateOne(
         { _id: purchase._id, refund: null, 'rewards.status': purchase.rewards.status },
         { $set: { refund, 'rewards.status': rewardsStatus } },
         { session },
       );
       if (marked.modifiedCount !== 1) throw new Conflict('The purchase\'s rewards changed during the refund; nothing was refunded — retry');
-      onRollback(() => models.Ledger.updateOne({ _id: purchase._id }, { $set: { refund: null, 'rewards.status': purchase.rewards!.status } }));
 
-      await creditBack(ctx, purchase.user!, purchase.amount, session, onRollback);
+      await creditBack(ctx, purchase.user!, purchase.amount, session);
       return present(purchase, refund, rewardsStatus, false);
     });
   } catch (error) {
@@ -93,18 +89,15 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
 }
 
 /** Wallet back, lifetime spend down; both stay within the safe range. */
-async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: number, session: ClientSession | undefined, onRollback: OnRollback) {
+async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: number, session: ClientSession) {
   const { User } = ctx.database.models;
   const credited = await User.updateOne(
     { _id: userId, walletBalance: { $lte: Number.MAX_SAFE_INTEGER - amount }, lifetimeSpend: { $gte: amount } },
     { $inc: { walletBalance: amount, lifetimeSpend: -amount } },
     { session },
   );
-  if (credited.modifiedCount === 1) {
-    onRollback(() => User.updateOne({ _id: userId }, { $inc: { walletBalance: -amount, lifetimeSpend: amount } }));
-    return;
-  }
-  if (!(await User.exists({ _id: userId }).session(session ?? null))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
+  if (credited.modifiedCount === 1) return;
+  if (!(await User.exists({ _id: userId }).session(session))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
   throw new AmountOutOfRange(`Crediting ${amount} back would take the wallet past ${Number.MAX_SAFE_INTEGER}`);
 }
 

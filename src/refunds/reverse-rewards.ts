@@ -1,5 +1,5 @@
 import type { AppContext } from '../shared/context.js';
-import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.js';
+import { insertLedgerEntries } from '../infra/database/insert-entries.js';
 import { REWARD_ENTRY_TYPES, type LedgerDoc, type RewardEntryType } from '../infra/database/models.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { findPurchase } from '../purchases/find-purchase.js';
@@ -12,7 +12,7 @@ export type ReversalOutcome = { status: 'reversed'; reversed: number } | { statu
  * `reversal:<entryKey>` (so none is reversed twice) and with the opposite amount (so the
  * purchase's entries then sum to 0 and each beneficiary's points drop by what it was paid), then
  * marks the rewards `reversed`. Never skipped: points a referrer no longer has still come off, and
- * the balance goes negative (owed). Idempotent like the rewards job, with or without a transaction.
+ * the balance goes negative (owed). Idempotent like the rewards job: one transaction, entries under unique keys.
  */
 export async function reversePurchaseRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<ReversalOutcome> {
   const { models, unitOfWork } = ctx.database;
@@ -23,8 +23,8 @@ export async function reversePurchaseRewards(ctx: AppContext, transactionId: str
     if (purchase.rewards.status === 'reversed') return { status: 'already-reversed' } as const;
     if (purchase.rewards.status !== 'reversing') return { status: 'nothing-to-reverse' } as const;
 
-    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null).lean<LedgerDoc[]>();
-    await insertLedgerEntriesOnce(
+    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session).lean<LedgerDoc[]>();
+    await insertLedgerEntries(
       models,
       paid.map((entry) => ({
         type: 'reversal' as const,

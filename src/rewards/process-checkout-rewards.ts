@@ -1,6 +1,5 @@
 import type { AppContext } from '../shared/context.js';
 import { SETTLED_REWARD_STATUSES } from '../infra/database/models.js';
-import { requestReversal } from '../refunds/request-reversal.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution } from './distribution.js';
 import { upgradedLevel } from './levels.js';
@@ -24,9 +23,8 @@ export type RewardsOutcome =
  *
  * A refunded purchase is paid nothing (`cancelled`), whenever the run happens.
  *
- * Idempotent: with a transaction the run is all or nothing and a second run finds the purchase
- * completed; without one, every step can be repeated (see RewardsRepository), so a re-run after a
- * crash at any point finishes what the dead run started and pays nothing twice.
+ * Idempotent: the run is all or nothing (one transaction), and a second run finds the purchase
+ * completed; two at once conflict, and the retry finds it completed.
  */
 export async function processCheckoutRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<RewardsOutcome> {
   const { models, unitOfWork } = ctx.database;
@@ -39,26 +37,20 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     const buyer = await repo.findBuyer(purchase);
     if (!buyer) throw new UnrecoverableJobError(`Buyer ${String(purchase.user)} of purchase ${transactionId} does not exist`);
 
-    let distribution = (purchase.rewards.distribution as Distribution | null) ?? computeDistribution({
+    const distribution = (purchase.rewards.distribution as Distribution | null) ?? computeDistribution({
       cartTotal: purchase.amount,
       buyerId: buyer._id.toString(),
       upline: await repo.upline(buyer, ctx.config.rewards.maxDepth),
       rules: ctx.config.rewards,
     });
-    if (!session) distribution = await repo.fixDistribution(purchase._id, distribution);
     await repo.writeLedgerEntries(purchase._id, distribution);
     await ctx.failpoints.hit('rewards.afterLedgerEntries');
     const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
     await repo.upgradeLevel(buyer, buyerLevel);
 
     if (await repo.markCompleted(purchase._id, distribution)) return { status: 'completed', distribution, buyerLevel } as const;
-    // In a transaction a concurrent completion or refund is a write conflict, retried into one of
-    // the returns above; this point is reached only without one.
-    if (session) throw new Error(`Purchase ${transactionId} was settled concurrently`);
-    const now = await repo.findPurchase(transactionId);
-    if (!now?.refund) return { status: 'already-completed' } as const;
-    // Refunded while this run wrote its entries: they are reversed like paid ones.
-    await requestReversal(ctx, purchase._id);
-    return { status: 'cancelled' } as const;
+    // A concurrent completion or refund is a write conflict in the transaction, retried into one
+    // of the returns above: this is not reached.
+    throw new Error(`Purchase ${transactionId} was settled concurrently`);
   });
 }

@@ -1,24 +1,23 @@
 import type { ClientSession, Types } from 'mongoose';
-import { insertLedgerEntriesOnce } from '../infra/database/insert-entries-once.js';
+import { insertLedgerEntries } from '../infra/database/insert-entries.js';
 import { SETTLED_REWARD_STATUSES, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
 import type { Level } from './rules.js';
 import type { Distribution, UplineMember } from './distribution.js';
 import { findPurchase } from '../purchases/find-purchase.js';
 
 /**
- * Where the rewards job touches the database. Every write here can be repeated, so that a re-run
- * — after a crash at any point, with or without a transaction — finishes what a dead run started
- * and pays nothing twice: the purchase's distribution is fixed once, ledger entries have unique
- * keys, the level only goes up, `completed` is set last.
+ * Where the rewards job touches the database, inside its unit of work's transaction: a run is all
+ * or nothing, and what stays good on any server stays too — ledger entries have unique keys, the
+ * level only goes up, `completed` is set last with the distribution stored for audit.
  */
 export class RewardsRepository {
   constructor(
     private readonly models: Models,
-    private readonly session: ClientSession | undefined,
+    private readonly session: ClientSession,
   ) {}
 
   private get s() {
-    return this.session ?? null;
+    return this.session;
   }
 
   findPurchase(transactionId: string): Promise<LedgerDoc | null> {
@@ -40,27 +39,11 @@ export class RewardsRepository {
     });
   }
 
-  /**
-   * Without a transaction, the distribution is stored before anything is paid, and whatever is
-   * stored is what every run pays: a re-run after a crash pays the same entries even if the tree
-   * changed in between. Returns the distribution to pay.
-   */
-  async fixDistribution(purchaseId: Types.ObjectId, computed: Distribution): Promise<Distribution> {
-    const fixed = await this.models.Ledger.findOneAndUpdate(
-      { _id: purchaseId, 'rewards.distribution': null },
-      { $set: { 'rewards.distribution': computed, 'rewards.totalRewardPoints': computed.totalRewardPoints } },
-      { returnDocument: 'after' },
-    ).lean<LedgerDoc>();
-    if (fixed) return computed;
-    const stored = await this.models.Ledger.findById(purchaseId).lean<LedgerDoc>();
-    return stored!.rewards!.distribution as Distribution;
-  }
-
-  /** One entry per payout plus the two system shares, each under a unique key (see insertLedgerEntriesOnce). */
+  /** One entry per payout plus the two system shares, each under a unique key (see insertLedgerEntries). */
   async writeLedgerEntries(purchaseId: Types.ObjectId, distribution: Distribution): Promise<void> {
     const pid = purchaseId.toString();
     const base = { purchase: purchaseId };
-    await insertLedgerEntriesOnce(
+    await insertLedgerEntries(
       this.models,
       [
         { ...base, type: 'app_revenue', entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },

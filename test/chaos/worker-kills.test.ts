@@ -36,7 +36,7 @@ function prng(seed: number) {
  * recomputation from the tree (SPEC §5), no entry exists twice, and nothing is left locked.
  */
 describe('chaos: worker processes killed while rewards are paid', function () {
-  this.timeout(Math.max(120_000, PURCHASES * 2_000));
+  this.timeout(Math.max(180_000, PURCHASES * 3_000));
   const random = prng(SEED);
   let api: TestSystem;
   let shop: Shop;

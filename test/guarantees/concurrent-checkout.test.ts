@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { Shop } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { requireCapability } from '../support/test-run.js';
 
 /**
  * SPEC §2/§4: a wallet never goes negative, also under any number of concurrent checkouts. Needs
@@ -23,7 +22,6 @@ describe('concurrent checkouts of one wallet', function () {
   after(async () => sys?.shutdown());
 
   it('20 parallel checkouts of a wallet that pays for exactly one: one 200, no negative balance, one purchase', async function () {
-    await requireCapability(this, 'transactions');
     const buyer = await shop.customer({ walletBalance: 1000 });
     await shop.addToCart(buyer, 'RACE-CHAIR', 1);
     await shop.addToCart(buyer, 'RACE-DESK', 1);

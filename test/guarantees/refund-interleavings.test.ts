@@ -9,7 +9,6 @@ import { LEVELS } from '../../src/rewards/rules.js';
 import { UnrecoverableJobError } from '../../src/shared/errors.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { requireCapability } from '../support/test-run.js';
 
 const RUNS = Number(process.env.REFUND_RUNS ?? 25);
 const SEED = Number(process.env.REFUND_SEED ?? Date.now() % 1_000_000);
@@ -112,7 +111,6 @@ describe('refunds over random interleavings (property-based)', function () {
   });
 
   it('a refund racing a running rewards job ends paid-and-reversed or cancelled, never in between (transactions)', async function () {
-    await requireCapability(this, 'transactions');
     const referrer = await shop.customer({ level: 'A' });
     const buyer = await shop.customer({ walletBalance: WALLET, referrerId: referrer.id });
     for (let i = 0; i < 10; i++) {

@@ -6,7 +6,6 @@ import { reconcileRewards } from '../../src/rewards/reconcile.js';
 import type { RewardsUseCase } from '../../jobs/process-checkout-rewards.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { requireCapability } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
 
 const JOB = 'process-checkout-rewards';
@@ -137,7 +136,6 @@ describe('worker guarantees', function () {
   it('two workers share the queue and every purchase is paid exactly once', async function () {
     // Sharing relies on Agenda's lock, an atomic findAndModify: on FerretDB two workers can lock
     // the same job, and their concurrent whole-document writes can lose the purchase's status.
-    await requireCapability(this, 'atomicFindAndModify');
     const referrers: Customer[] = [];
     const ids: string[] = [];
     for (let i = 0; i < 24; i++) {
@@ -187,7 +185,6 @@ describe('worker guarantees', function () {
   it('rewards under one hot referrer, and that referrer\'s own checkouts meanwhile, commit without a conflict retry', async function () {
     // Before, every run credited the referrer's document inside its transaction: concurrent runs
     // conflicted on it and retried, and so did the referrer's checkouts (wallet and points shared it).
-    await requireCapability(this, 'transactions');
     const ids = await buy(20);
     await api.ctx.database.models.User.updateOne({ _id: referrer.id }, { $set: { walletBalance: 100_000 } });
     const w = await worker({ JOB_CONCURRENCY: '10' });
@@ -210,7 +207,6 @@ describe('worker guarantees', function () {
   });
 
   it('two runs of the same purchase at the same moment pay once', async function () {
-    await requireCapability(this, 'transactions');
     const [id] = await buy();
     await jobs().deleteMany({ name: JOB, 'data.transactionId': id });
     const pointsBefore = await referrerPoints();

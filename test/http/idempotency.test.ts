@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { requireCapability } from '../support/test-run.js';
 
 /** SPEC §4: the same Idempotency-Key from the same user returns the first result and changes nothing. */
 describe('checkout idempotency', function () {
@@ -113,7 +112,6 @@ describe('checkout idempotency', function () {
   });
 
   it('concurrent requests with the same key make one purchase, and all answer with it', async function () {
-    await requireCapability(this, 'transactions');
     const buyer = await buyerWithCart(10_000);
     const before = await shop.state(buyer);
     // Real HTTP on the system's one listening server, all in flight at once.

@@ -97,14 +97,12 @@ describe('database resolution (MONGODB_URI → memory replica set → FerretDB)'
     if (mongo.source === 'replset-front') {
       expect(caps.kind).to.equal('replset-front');
       expect(caps.transactions).to.equal(true);
-      expect(caps.atomicFindAndModify).to.equal(true);
       expect(caps.changeStreams).to.equal(false);
       expect(caps.replicaSet).to.equal('rs0');
       expect(caps.version).to.match(/FerretDB v1\.24\.2\b/);
     } else {
       expect(caps.kind).to.equal('mongodb');
       expect(caps.transactions).to.equal(true);
-      expect(caps.atomicFindAndModify).to.equal(true);
       expect(caps.replicaSet).to.be.a('string');
     }
   });

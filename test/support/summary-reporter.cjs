@@ -20,7 +20,7 @@ class SummaryReporter extends Mocha.reporters.Spec {
       const lines = ['', '== Test summary =='];
       if (caps) {
         const server = caps.kind === 'replset-front' ? run.mongo.description : `${run.mongo.description} — ${caps.kind} ${caps.version}`;
-        lines.push(`MongoDB: ${server}; transactions: ${caps.transactions ? 'yes' : 'NO'}; atomic updates: ${caps.atomicFindAndModify ? 'yes' : 'NO'}`);
+        lines.push(`MongoDB: ${server}; transactions: ${caps.transactions ? 'yes' : 'NO'}`);
         if (caps.kind === 'replset-front') {
           lines.push('NOTE: this run did NOT use real MongoDB but the replica-set front over FerretDB: transactions are serial');
           lines.push('      (stronger than snapshot isolation; write conflicts only injected), there are no change streams.');

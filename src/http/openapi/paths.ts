@@ -136,7 +136,6 @@ export const paths: Record<string, Record<string, Operation>> = {
           409,
           '`IDEMPOTENCY_KEY_REUSED`: the `Idempotency-Key` was used to refund another purchase. ' +
             '`CONFLICT` "A refund of this purchase is in progress; retry shortly": another refund of the same purchase is being written; retried, the answer is `200` with `alreadyRefunded: true`. ' +
-            '`CONFLICT` "The purchase\'s rewards changed during the refund; nothing was refunded — retry" (without transactions only: a rewards run completed meanwhile). ' +
             '`AMOUNT_OUT_OF_RANGE`: crediting the total back would take the wallet past the largest exact integer. Nothing changed in every case.',
         ),
         ...errors(413, 415, 503),

@@ -8,8 +8,6 @@ export interface ServerCapabilities {
   version: string;
   /** Multi-document transactions: a real mongod in a replica set, or a mongos. */
   transactions: boolean;
-  /** findAndModify is atomic (MongoDB); FerretDB v1 does read-then-write. */
-  atomicFindAndModify: boolean;
   /** `watch()` works: replica set or mongos of a real MongoDB. */
   changeStreams: boolean;
   /** The replica set name from `hello.setName`, or null. */
@@ -42,7 +40,6 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
       kind: 'replset-front',
       version: `over ${String((buildInfo.replSetFront as Document).upstream ?? 'FerretDB')}`,
       transactions: setName !== null,
-      atomicFindAndModify: true,
       changeStreams: false,
       replicaSet: setName,
     };
@@ -53,7 +50,6 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
       kind: 'ferretdb',
       version: `${ferretVersion} (MongoDB ${mongoVersion} compatible)`,
       transactions: false,
-      atomicFindAndModify: false,
       changeStreams: false,
       replicaSet: setName,
     };
@@ -64,7 +60,6 @@ export async function detectCapabilities(db: Db): Promise<ServerCapabilities> {
     kind: 'mongodb',
     version: mongoVersion,
     transactions: distributed,
-    atomicFindAndModify: true,
     changeStreams: distributed,
     replicaSet: setName,
   };
@@ -76,7 +71,6 @@ export function describeCapabilities(caps: ServerCapabilities): string {
   const deployment = caps.replicaSet ? `replica set "${caps.replicaSet}"` : caps.transactions ? 'mongos' : 'standalone';
   const flags = [
     caps.transactions ? 'transactions' : 'NO transactions',
-    caps.atomicFindAndModify ? 'atomic findAndModify' : 'NON-atomic findAndModify',
     caps.changeStreams ? 'change streams' : 'no change streams',
   ];
   return `${name} ${caps.version}, ${deployment}: ${flags.join(', ')}`;

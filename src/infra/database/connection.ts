@@ -76,16 +76,13 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   const capabilities = await detectCapabilities(db);
   const serverName = `${capabilities.kind} ${capabilities.version}`;
   if (!capabilities.transactions) {
-    if (config.isProduction) {
-      await connection.close();
-      await mongo.stop();
-      throw new DatabaseUnavailable(
-        `${serverName} does not support transactions; NODE_ENV=production requires a MongoDB replica set`,
-      );
-    }
-    log.warn(
-      `${serverName} has no transactions: checkout and rewards run WITHOUT a transaction ` +
-        '(development only; concurrency guarantees are not proven on this server)',
+    // One code path: every unit of work is a transaction, on every server (SPEC §1).
+    await connection.close();
+    await mongo.stop();
+    throw new DatabaseUnavailable(
+      `${serverName} has no transactions; the service needs a MongoDB replica set — a single node is enough: ` +
+        'start mongod with --replSet rs0 and run rs.initiate() once, then use mongodb://HOST:27017/?replicaSet=rs0 ' +
+        '(or unset MONGODB_URI in development: the embedded database is one)',
     );
   }
 
@@ -112,7 +109,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
     db,
     models,
     capabilities,
-    unitOfWork: new UnitOfWork(connection, capabilities, config.transactionBudgetMs, options.onUnitOfWorkAttempt),
+    unitOfWork: new UnitOfWork(connection, config.transactionBudgetMs, options.onUnitOfWorkAttempt),
     mongo,
     availability: watchAvailability(connection.getClient(), log),
     async close() {

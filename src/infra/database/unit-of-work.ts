@@ -3,12 +3,9 @@ import { MongoError, MongoErrorLabel } from 'mongodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommitOutcomeUnknown, ServiceUnavailable } from '../../shared/errors.js';
 import { currentRequest } from '../http-server.js';
-import type { ServerCapabilities } from './capabilities.js';
 
-/** Registers an undo step; used only when the server has no transactions. */
-export type OnRollback = (undo: () => Promise<unknown>) => void;
-
-export type Work<T> = (session: ClientSession | undefined, onRollback: OnRollback) => Promise<T>;
+/** The unit's work: every read and write passes `session`, the unit's transaction. */
+export type Work<T> = (session: ClientSession) => Promise<T>;
 
 /**
  * A unit of work that could not finish within its time budget. Not a MongoError, so nothing
@@ -57,14 +54,12 @@ function transientBackoffMs(attempt: number): number {
  * budget; after that the unit throws CommitOutcomeUnknown. A unit so takes at most its budget,
  * plus COMMIT_MIN_MS for a late commit, plus COMMIT_RESOLVE_MS for an unknown one.
  *
- * Without transactions (FerretDB reached directly, development only; production refuses to start) it runs once
- * with `session` undefined; if it throws, or ends past its deadline, the undo steps it registered
- * run in reverse order (work with none to undo is kept). That is best effort, not atomicity: concurrency guarantees need a replica set.
+ * Every server the service runs on has transactions (a replica set; the development front over
+ * FerretDB): there is no other path.
  */
 export class UnitOfWork {
   constructor(
     private readonly connection: Connection,
-    readonly capabilities: ServerCapabilities,
     private readonly defaultBudgetMs: number,
     /** Called once per attempt (the first included), for the transaction-attempts metric. */
     private readonly onAttempt: (name: string) => void = () => undefined,
@@ -72,10 +67,6 @@ export class UnitOfWork {
 
   /** Sessions of units running now (with transactions). */
   private readonly inFlight = new Set<ClientSession>();
-
-  get transactional(): boolean {
-    return this.capabilities.transactions;
-  }
 
   /**
    * For a shutdown that gives up on running work: aborts the open transactions of every unit in
@@ -106,9 +97,9 @@ export class UnitOfWork {
   run<T>(options: RunOptions, work: Work<T>): Promise<T> {
     const request = currentRequest();
     if (!request) return this.runUnit(options, work);
-    const running = this.runUnit<T>(options, async (session, onRollback) => {
+    const running = this.runUnit<T>(options, async (session) => {
       request.signal.throwIfAborted();
-      const result = await work(session, onRollback);
+      const result = await work(session);
       request.signal.throwIfAborted();
       return result;
     });
@@ -119,7 +110,6 @@ export class UnitOfWork {
   private async runUnit<T>(options: RunOptions, work: Work<T>): Promise<T> {
     const budgetMs = options.budgetMs ?? this.defaultBudgetMs;
     const deadline = Date.now() + budgetMs;
-    if (!this.capabilities.transactions) return this.runWithCompensation(options.name, budgetMs, deadline, work);
     const session = await this.connection.startSession();
     this.inFlight.add(session);
     try {
@@ -137,7 +127,7 @@ export class UnitOfWork {
       session.startTransaction({ readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' } });
       let result: T;
       try {
-        result = await work(session, () => undefined);
+        result = await work(session);
         if (outOfTime()) throw new TransactionBudgetExceeded(name, budgetMs, attempt);
       } catch (error) {
         if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
@@ -178,21 +168,6 @@ export class UnitOfWork {
         if (hasLabel(error, MongoErrorLabel.TransientTransactionError)) return false;
         throw error;
       }
-    }
-  }
-
-  private async runWithCompensation<T>(name: string, budgetMs: number, deadline: number, work: Work<T>): Promise<T> {
-    this.onAttempt(name);
-    const undo: (() => Promise<unknown>)[] = [];
-    try {
-      const result = await work(undefined, (step) => undo.push(step));
-      // Past the deadline, work that can be undone is undone (as a transaction would be aborted);
-      // work that registered no undo step (a rewards run, which only goes forward) is kept.
-      if (Date.now() >= deadline && undo.length > 0) throw new TransactionBudgetExceeded(name, budgetMs, 1);
-      return result;
-    } catch (error) {
-      for (const step of undo.reverse()) await step();
-      throw error;
     }
   }
 }
