@@ -1,37 +1,23 @@
 import { Router } from 'express';
 import type { AppContext } from '../shared/context.js';
-import { JOBS_COLLECTION } from '../infra/queue/agenda.js';
+import { readinessCheck, type ReadinessOptions } from './readiness.js';
 
-const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> =>
-  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
-
-/** Liveness, readiness (database and queue reachable, which server it is) and Prometheus metrics. */
-export function opsRoutes(ctx: AppContext): Router {
+/** Liveness, readiness (README, Deployment: what ready means) and Prometheus metrics. */
+export function opsRoutes(ctx: AppContext, readinessOptions: ReadinessOptions = {}): Router {
   const router = Router();
   const { capabilities } = ctx.database;
+  const readiness = readinessCheck(ctx, readinessOptions);
 
   router.get('/health', (_req, res) => {
     res.json({ success: true, data: { status: 'ok', uptimeSeconds: Math.round(process.uptime()) } });
   });
 
   router.get('/ready', async (_req, res) => {
-    const check = async (probe: () => Promise<unknown>) => {
-      try {
-        await withTimeout(probe(), 2000);
-        return { ok: true } as const;
-      } catch (error) {
-        return { ok: false, error: (error as Error).message } as const;
-      }
-    };
-    const [database, queue] = await Promise.all([
-      check(() => ctx.database.db.command({ ping: 1 })),
-      check(() => ctx.database.db.collection(JOBS_COLLECTION).findOne({}, { projection: { _id: 1 } })),
-    ]);
-    const ready = database.ok && queue.ok;
+    const { ready, status, database, queue } = await readiness();
     res.status(ready ? 200 : 503).json({
       success: ready,
       data: {
-        status: ready ? 'ready' : 'not ready',
+        status,
         database: { ...database, server: capabilities.kind, version: capabilities.version, transactions: capabilities.transactions, source: ctx.database.mongo.source },
         queue,
       },

@@ -9,7 +9,7 @@ export const paths: Record<string, Record<string, Operation>> = {
   '/health': { get: { summary: 'Liveness', tags: ['operations'], security: anyone, responses: { 200: ok('Health') } } },
   '/ready': {
     get: {
-      summary: 'Readiness: MongoDB ping and queue reachable; names the server and whether it has transactions',
+      summary: 'Readiness: started, and the database had a usable primary within the grace window (30 s); names the server and whether it has transactions',
       tags: ['operations'],
       security: anyone,
       responses: {
