@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config/index.js';
@@ -17,12 +17,18 @@ describe('starting on a database', function () {
     try {
       // An index already there under Agenda's name with other keys: createIndex must fail.
       await client.db(dbName).collection('agendaJobs').createIndex({ lastRunAt: 1 }, { name: 'findAndLockNextJobIndex' });
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-        env: { PATH: process.env.PATH, MONGODB_URI: uri, MONGODB_DB: dbName, NODE_ENV: 'test' },
-        encoding: 'utf8',
-        timeout: 50_000,
+      // Not spawnSync: the run's replica-set front lives in this process and must keep answering.
+      const run = await new Promise<{ status: number | null; output: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+          env: { PATH: process.env.PATH, MONGODB_URI: uri, MONGODB_DB: dbName, NODE_ENV: 'test' },
+          timeout: 50_000,
+        });
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('close', (status) => resolve({ status, output }));
       });
-      const output = run.stdout + run.stderr;
+      const output = run.output;
       expect(run.status, output).to.equal(1);
       expect(output).to.match(/cannot start: Cannot create the job queue's indexes: /);
       expect(output).to.not.match(/UnhandledPromiseRejection|at .*node_modules/);
