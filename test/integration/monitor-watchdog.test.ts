@@ -5,7 +5,8 @@ import { watchMonitors, type MonitorWatchdog } from '../../src/infra/database/mo
 import { logger } from '../../src/infra/logger.js';
 import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { testMongo } from '../support/test-run.js';
+import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
+import { testMongo, testRun } from '../support/test-run.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,24 +39,41 @@ async function pingWithin(client: MongoClient, ms: number): Promise<number | und
  * monitor of it waiting forever (see src/infra/database/monitor-watchdog.ts): the process then
  * never sees the server again, though it is back. Here the race is triggered at its exact moment —
  * the monitor's socket destroyed by Node and a check requested before its `close` event — with the
- * real driver and real sockets; a TCP relay plays the outage.
+ * real driver and real sockets; a TCP relay in front of a replica-set front of this suite's own
+ * (so its fault reaches no other suite) plays the outage.
+ *
+ * The front reports a `topologyVersion`, as every mongod >= 4.4 does, and that decides what the
+ * driver does next (mongodb 7.8 `lib/sdam/server.js`, markServerUnknown): a NETWORK error on an
+ * operation resets the server's monitor, dropping the stuck connection, so the driver heals by
+ * itself (the first test). A mongod that shuts down answers the operations in flight
+ * `ShutdownInProgress` (91) before it closes its connections: that marks the server Unknown
+ * WITHOUT a reset, and the Unknown description has no `topologyVersion`, so the network errors
+ * that follow reset nothing — the race is for good (the second test), and the watchdog is what
+ * brings the process back (the third). FerretDB alone reports no `topologyVersion` at all: there
+ * (and on these tests before the front) the network error alone was enough.
  */
 describe('a stalled MongoDB monitor (driver race on a server closing its connections)', function () {
   this.timeout(60_000);
   const stallMs = 3_000;
+  let front: ReplSetFront;
   let proxy: TcpProxy;
   let client: MongoClient;
   let watchdog: MonitorWatchdog | undefined;
 
   beforeEach(async function () {
-    const { uri } = await testMongo();
-    proxy = await TcpProxy.inFrontOf(uri);
-    const port = proxy.port;
-    client = new MongoClient(`mongodb://127.0.0.1:${port}/?directConnection=true&retryWrites=false`, {
+    await testMongo();
+    const port = testRun.mongo?.ferretdbPort;
+    if (port === undefined) {
+      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
+      this.skip();
+    }
+    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 1 }).start();
+    proxy = await TcpProxy.inFrontOf(front.uri);
+    client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, {
       serverSelectionTimeoutMS: CONNECTION_OPTIONS.serverSelectionTimeoutMS,
       connectTimeoutMS: 1_000,
       // Checks only when asked (or every 10 s), so the test decides when the race happens;
-      // polled, so a healthy heartbeat ends at once on every server.
+      // polled, so a healthy heartbeat ends at once (a streaming monitor can't be raced: module comment).
       heartbeatFrequencyMS: 10_000,
       serverMonitoringMode: 'poll',
     });
@@ -65,20 +83,34 @@ describe('a stalled MongoDB monitor (driver race on a server closing its connect
   afterEach(async function () {
     watchdog?.stop();
     watchdog = undefined;
-    await client.close().catch(() => undefined);
-    await proxy.stop();
+    await client?.close().catch(() => undefined);
+    await proxy?.stop();
+    await front?.stop();
   });
 
-  /** Stalls the monitor the way the race does, then takes the server away and brings it back. */
-  async function stallThenOutage(): Promise<void> {
+  /**
+   * Stalls the monitor the way the race does, then takes the server away and brings it back.
+   * `shutdownInProgress`: the first error an operation gets is a mongod's ShutdownInProgress
+   * (injected with failCommand), as from a mongod shutting down; otherwise a network error.
+   */
+  async function stallThenOutage(shutdownInProgress: boolean): Promise<void> {
+    if (shutdownInProgress) {
+      await client.db('admin').command({ configureFailPoint: 'failCommand', mode: { times: 1 }, data: { failCommands: ['ping'], errorCode: 91 } });
+    }
     const monitor = monitorOf(client);
     await sleep(700); // past the driver's minimum interval between checks, so the check is immediate
     expect(monitor.connection, 'the monitor has its connection').to.not.equal(null);
     monitor.connection!.socket.destroy();
     monitor.requestCheck(); // same tick: Node has destroyed the socket but not yet emitted `close`
     await sleep(100);
+    if (shutdownInProgress) {
+      const error = await client.db('admin').command({ ping: 1 }).then(
+        () => undefined,
+        (e: { code?: number }) => e,
+      );
+      expect(error?.code, 'the shutting-down answer').to.equal(91);
+    }
     proxy.cut(); // the server goes away and its connections close
-    // An operation meanwhile fails on its closed connection, so the driver marks the server Unknown.
     const during = await client.db('admin').command({ ping: 1 }).then(
       () => 'answered',
       (error: Error) => error.name,
@@ -88,8 +120,13 @@ describe('a stalled MongoDB monitor (driver race on a server closing its connect
     proxy.restore();
   }
 
-  it('without the watchdog the process never sees the server again (the cause, shown)', async function () {
-    await stallThenOutage();
+  it('a network error first: the driver resets the stalled monitor itself (a server that reports topologyVersion)', async function () {
+    await stallThenOutage(false);
+    expect(await pingWithin(client, 2 * stallMs), 'ping after the server is back').to.be.a('number');
+  });
+
+  it('ShutdownInProgress first: without the watchdog the process never sees the server again (the cause, shown)', async function () {
+    await stallThenOutage(true);
     expect(await pingWithin(client, 2 * stallMs), 'ping after the server is back (if this now answers, the driver fixed its race: the watchdog may go)').to.equal(undefined);
   });
 
@@ -98,7 +135,7 @@ describe('a stalled MongoDB monitor (driver race on a server closing its connect
     let recoveredMs: number | undefined;
     lines = await captureLogs(async () => {
       watchdog = watchMonitors(client, logger, { stallMs, checkEveryMs: 200 });
-      await stallThenOutage();
+      await stallThenOutage(true);
       recoveredMs = await pingWithin(client, 3 * stallMs);
     });
     expect(recoveredMs, 'ping after the server is back').to.be.a('number');

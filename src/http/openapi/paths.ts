@@ -9,7 +9,7 @@ export const paths: Record<string, Record<string, Operation>> = {
   '/health': { get: { summary: 'Liveness', tags: ['operations'], security: anyone, responses: { 200: ok('Health') } } },
   '/ready': {
     get: {
-      summary: 'Readiness: MongoDB ping and queue reachable; for operators, names the server and whether it has transactions',
+      summary: 'Readiness: started, and the database had a usable primary within the grace window (30 s); for operators, names the server and whether it has transactions',
       description:
         'On the public port with PUBLIC_METRICS=false (the default in production) only `status`; the detail is on METRICS_PORT and on a worker\'s WORKER_HTTP_PORT.',
       tags: ['operations'],

@@ -204,8 +204,8 @@ export const schemas: Record<string, Schema> = {
   Readiness: {
     ...obj(
       {
-        status: { type: 'string', enum: ['ready', 'not ready'] },
-        database: obj({ ok: bool, error: str, server: str, version: str, transactions: bool, source: str }, ['error']),
+        status: { type: 'string', enum: ['ready', 'degraded', 'not ready'], description: 'degraded: ready, but the database has had no usable primary for less than graceMs (an election)' },
+        database: obj({ ok: bool, error: str, unavailableForMs: int, graceMs: int, server: str, version: str, transactions: bool, source: str }, ['error', 'unavailableForMs']),
         queue: obj({ ok: bool, error: str }, ['error']),
       },
       ['database', 'queue'],

@@ -7,6 +7,7 @@ import {
   MongoServerSelectionError,
   MongoTopologyClosedError,
   type MongoClient,
+  type TopologyDescription,
   type TopologyDescriptionChangedEvent,
 } from 'mongodb';
 import type { Logger } from '../logger.js';
@@ -71,8 +72,10 @@ function someCause(error: unknown, test: (e: Error) => boolean): boolean {
 }
 
 export interface Availability {
-  /** Whether the driver currently sees a usable server. */
+  /** Whether the topology has a server that takes writes: a replica set's primary, a standalone, a mongos. */
   readonly available: boolean;
+  /** When the database was lost, while it is unavailable; undefined while available. */
+  readonly unavailableSince: number | undefined;
   /**
    * For errors of background work (Agenda's `error` events): a database error while the
    * database is away is logged once for the whole outage, not once per poll.
@@ -80,23 +83,48 @@ export interface Availability {
   reportBackgroundError(source: string, error: Error): void;
   /** Called with each change, after it is logged (e.g. to recover work when the database is back). */
   onChange(listener: (available: boolean) => void): void;
+  /** Stops watching (the process is closing its client on purpose). */
+  stop(): void;
+}
+
+/** Server types that take writes. A secondary answers reads only; the rest take nothing. */
+const WRITABLE_SERVER_TYPES = new Set(['RSPrimary', 'Standalone', 'Mongos', 'LoadBalancer']);
+
+/**
+ * Mongoose's own rule (its connection is "connected" on a replica set only while the topology is
+ * ReplicaSetWithPrimary), for every kind of deployment: a server that takes writes. Counting any
+ * known server, as this did, took a set in an election for available — secondaries answer — so a
+ * worker started its recovery with no primary to write to, gave up, and never ran it when the
+ * primary really came back.
+ */
+export function hasWritableServer(description: TopologyDescription): boolean {
+  if (description.type === 'ReplicaSetNoPrimary') return false;
+  return [...description.servers.values()].some((s) => WRITABLE_SERVER_TYPES.has(s.type));
 }
 
 /**
  * Watches the driver's view of the servers and logs each change of state once: "database
- * unreachable" when the last usable server is lost, "database reachable again" when one is back.
+ * unreachable" when the topology loses its writable server, "database reachable again" when it
+ * has one again — for a replica set, when a primary is elected.
+ *
+ * The state follows the topology only. The driver marks a server Unknown (a network error, a
+ * "not primary" or "shutting down" answer) before the failed operation's error reaches anyone, so
+ * an error never knows better than the topology; turning the state on an error while the topology
+ * still had a primary made it flap back at the next topology event.
  */
 export function watchAvailability(client: MongoClient, log: Logger): Availability {
   let available = true;
-  let lostAt = 0;
+  let lostAt: number | undefined;
   let reportedDuringOutage = false;
+  let stopped = false;
   const listeners: ((available: boolean) => void)[] = [];
 
   const setAvailable = (now: boolean, reason?: string) => {
-    if (now === available) return;
+    if (now === available || stopped) return;
     available = now;
     if (now) {
-      log.info('database reachable again', { downMs: Date.now() - lostAt });
+      log.info('database reachable again', { downMs: Date.now() - (lostAt ?? Date.now()) });
+      lostAt = undefined;
     } else {
       lostAt = Date.now();
       reportedDuringOutage = false;
@@ -111,22 +139,27 @@ export function watchAvailability(client: MongoClient, log: Logger): Availabilit
     }
   };
 
-  client.on('topologyDescriptionChanged', (event: TopologyDescriptionChangedEvent) => {
+  const described = (event: TopologyDescriptionChangedEvent) => {
     const servers = [...event.newDescription.servers.values()];
-    const usable = servers.some((s) => s.type !== 'Unknown' && s.type !== 'RSGhost' && s.type !== 'RSOther' && s.type !== 'PossiblePrimary');
-    const reason = servers.map((s) => s.error?.message).find((m) => m !== undefined);
-    setAvailable(usable, reason);
-  });
+    const reason = servers.map((s) => s.error?.message).find((m) => m !== undefined) ?? (servers.length > 0 ? 'no primary' : undefined);
+    setAvailable(hasWritableServer(event.newDescription), reason);
+  };
+  // The monitor watchdog closes the client to rebuild it: closed, it serves nothing until the
+  // new topology finds a writable server.
+  const closed = () => setAvailable(false, 'the MongoDB client was closed to be reconnected');
+  client.on('topologyDescriptionChanged', described);
+  client.on('topologyClosed', closed);
 
   return {
     get available() {
       return available;
     },
+    get unavailableSince() {
+      return lostAt;
+    },
     reportBackgroundError(source, error) {
-      // (Only "unreachable" turns the state; a busy server is reachable: its errors are logged as such.)
-      if (isDatabaseUnreachable(error)) {
-        // The driver may fail an operation a moment before its monitor marks the server down.
-        if (available) setAvailable(false, error.message);
+      // (A busy server is reachable: its errors are logged as such.)
+      if (isDatabaseUnreachable(error) && !available) {
         if (reportedDuringOutage) {
           log.debug(`${source} error while the database is unreachable`, { error: error.message });
           return;
@@ -137,6 +170,11 @@ export function watchAvailability(client: MongoClient, log: Logger): Availabilit
     },
     onChange(listener) {
       listeners.push(listener);
+    },
+    stop() {
+      stopped = true;
+      client.off('topologyDescriptionChanged', described);
+      client.off('topologyClosed', closed);
     },
   };
 }

@@ -104,6 +104,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   log.info('database ready', { server: serverName, source: mongo.source, database: config.dbName, transactions: capabilities.transactions });
 
   const monitors = watchMonitors(connection.getClient(), log, { stallMs: heartbeatStallMs(CONNECTION_OPTIONS) });
+  const availability = watchAvailability(connection.getClient(), log);
   return {
     connection,
     db,
@@ -111,9 +112,10 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
     capabilities,
     unitOfWork: new UnitOfWork(connection, config.transactionBudgetMs, options.onUnitOfWorkAttempt),
     mongo,
-    availability: watchAvailability(connection.getClient(), log),
+    availability,
     async close() {
       monitors.stop();
+      availability.stop();
       await connection.close();
       await mongo.stop();
     },

@@ -1,5 +1,10 @@
 import type { Db, ObjectId } from 'mongodb';
+import { isDatabaseUnreachable } from '../database/availability.js';
 import { JOBS_COLLECTION } from './agenda.js';
+
+/** How long a release waits out an unreachable database (an election: a few seconds) before it gives up. */
+const RETRY_WITHIN_MS = 10_000;
+const RETRY_EVERY_MS = 500;
 
 export interface OnlyLocks {
   /** Only locks taken before this moment. */
@@ -19,6 +24,22 @@ export interface OnlyLocks {
  * rewards job is idempotent, so the next runner pays once.
  */
 export async function releaseOwnLocks(db: Db, agendaName: string, only: OnlyLocks = {}): Promise<{ requeued: number; unlocked: number }> {
+  // Two updateMany, which the driver never retries (multi-document writes are not retryable
+  // writes): a step-down or a lost connection failed the whole release. Both are idempotent — a
+  // released job no longer matches — so the release is run again while the database is
+  // unreachable, within a bound. (Counts are those of the attempt that succeeded.)
+  const deadline = Date.now() + RETRY_WITHIN_MS;
+  for (;;) {
+    try {
+      return await releaseOnce(db, agendaName, only);
+    } catch (error) {
+      if (!isDatabaseUnreachable(error) || Date.now() + RETRY_EVERY_MS > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_EVERY_MS));
+    }
+  }
+}
+
+async function releaseOnce(db: Db, agendaName: string, only: OnlyLocks): Promise<{ requeued: number; unlocked: number }> {
   const jobs = db.collection(JOBS_COLLECTION);
   const mine = {
     lastModifiedBy: agendaName,
