@@ -1,13 +1,10 @@
 import { Gauge } from 'prom-client';
 import type { AppContext } from '../shared/context.js';
 import { JOBS_COLLECTION, JOB_NAMES } from '../infra/queue/agenda.js';
+import { OPEN_STATUSES } from '../purchases/lifecycle.js';
 
-/**
- * Statuses that are work still to do or to look at. Settled ones (completed, cancelled,
- * reversed) grow with the shop's history, so they are not counted at each scrape: a scrape costs
- * what the backlog holds, not what the ledger holds.
- */
-const OPEN_STATUSES = ['pending', 'processing', 'failed', 'reversing'] as const;
+// Only the open statuses (lifecycle.ts) are counted at each scrape: settled ones grow with the
+// shop's history, and a scrape costs what the backlog holds, not what the ledger holds.
 const PURCHASE_JOBS = [JOB_NAMES.processCheckoutRewards, JOB_NAMES.reversePurchaseRewards];
 
 /**

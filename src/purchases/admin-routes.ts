@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import Joi from 'joi';
-import { REWARD_STATUSES } from '../infra/database/models.js';
+import { REWARD_STATUSES } from './lifecycle.js';
 import { jobsOfPurchase } from '../infra/queue/jobs-of-purchase.js';
 import { objectId, validate } from '../http/validate.js';
 import { pageQuery } from '../http/paging.js';

@@ -1,4 +1,5 @@
-import { REWARD_STATUSES as STATUSES, type Models, type RewardStatus } from '../infra/database/models.js';
+import type { Models } from '../infra/database/models.js';
+import { REWARD_STATUSES as STATUSES, type RewardStatus } from './lifecycle.js';
 /** Enough for stable percentiles; the newest purchases of the window are the ones read. */
 const MAX_SAMPLE = 10_000;
 

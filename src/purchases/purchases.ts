@@ -1,4 +1,5 @@
-import type { LedgerDoc, Models, RewardStatus } from '../infra/database/models.js';
+import type { LedgerDoc, Models } from '../infra/database/models.js';
+import type { RewardStatus } from './lifecycle.js';
 import type { PurchaseJob } from '../infra/queue/jobs-of-purchase.js';
 import { after, newestFirst, pageOf, type Page } from '../http/paging.js';
 import { NotFound } from '../shared/errors.js';

@@ -3,6 +3,7 @@ import { ensurePurchaseJob, type EnsureOutcome } from '../infra/queue/ensure-pur
 import type { AppContext } from '../shared/context.js';
 import { Conflict } from '../shared/errors.js';
 import { getPurchase } from './purchases.js';
+import { reopen } from './data/transitions.js';
 
 /**
  * The operator's "make it pay": gives a purchase's rewards a job that will run, never a second
@@ -15,7 +16,7 @@ export async function retryRewards(ctx: AppContext, transactionId: string): Prom
   const purchase = await getPurchase(models, transactionId);
   if (purchase.rewards?.status === 'completed') throw new Conflict(`The rewards of purchase ${transactionId} are already completed; nothing to retry`);
   if (purchase.refund) throw new Conflict(`Purchase ${transactionId} is refunded: its rewards are ${purchase.rewards?.status}, nothing to pay`);
-  await models.Ledger.updateOne({ _id: purchase._id, type: 'purchase', 'rewards.status': 'failed' }, { $set: { 'rewards.status': 'pending' } });
+  await reopen(models, purchase._id);
   const outcome = await ensurePurchaseJob(db, ctx.agenda, JOB_NAMES.processCheckoutRewards, transactionId, { resetFailures: true });
   ctx.log.info('rewards retry requested by an operator', { transactionId, outcome });
   return { outcome };

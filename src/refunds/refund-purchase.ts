@@ -1,8 +1,10 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { AppContext } from '../shared/context.js';
-import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund, type RewardStatus } from '../infra/database/models.js';
+import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund } from '../infra/database/models.js';
+import type { RewardStatus } from '../purchases/lifecycle.js';
 import { AmountOutOfRange, CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
+import * as transitions from '../purchases/data/transitions.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
 import { findPurchase } from '../purchases/find-purchase.js';
 
@@ -45,19 +47,13 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
       const refund: PurchaseRefund = { refundedAt: new Date(), by: request.by, reason: request.reason ?? null, idempotencyKey: request.idempotencyKey ?? null };
-      // A rewards run writes its entries and `completed` in one transaction: paid means completed.
-      const rewardsStatus: RewardStatus = purchase.rewards.status === 'completed' ? 'reversing' : 'cancelled';
       const pid = purchase._id.toString();
       await models.Ledger.create([{ type: 'refund', entryKey: `refund:${pid}`, user: purchase.user, amount: purchase.amount, purchase: purchase._id }], { session });
 
-      // Conditional on what was read, as a guard: in the transaction a run completing meanwhile is
-      // a write conflict (the unit retries and sees it), so this never misses.
-      const marked = await models.Ledger.updateOne(
-        { _id: purchase._id, refund: null, 'rewards.status': purchase.rewards.status },
-        { $set: { refund, 'rewards.status': rewardsStatus } },
-        { session },
-      );
-      if (marked.modifiedCount !== 1) throw new Conflict('The purchase\'s rewards changed during the refund; nothing was refunded — retry');
+      // A rewards run writes its entries and `completed` in one transaction: paid means completed
+      // (the lifecycle's refund move). In the transaction a run completing meanwhile is a write
+      // conflict: the unit retries and reads it.
+      const rewardsStatus = await transitions.refund(models, purchase._id, purchase.rewards.status, refund, session);
 
       await creditBack(ctx, purchase.user!, purchase.amount, session);
       return present(purchase, refund, rewardsStatus, false);

@@ -1,5 +1,6 @@
 import type { AppContext } from '../shared/context.js';
 import { insertLedgerEntries } from '../infra/database/insert-entries.js';
+import { finishReversal } from '../purchases/data/transitions.js';
 import { REWARD_ENTRY_TYPES, type LedgerDoc, type RewardEntryType } from '../infra/database/models.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { findPurchase } from '../purchases/find-purchase.js';
@@ -38,11 +39,7 @@ export async function reversePurchaseRewards(ctx: AppContext, transactionId: str
       })),
       session,
     );
-    await models.Ledger.updateOne(
-      { _id: purchase._id, 'rewards.status': 'reversing' },
-      { $set: { 'rewards.status': 'reversed', 'rewards.reversedAt': new Date() } },
-      { session },
-    );
+    await finishReversal(models, purchase._id, session);
     return { status: 'reversed', reversed: paid.length } as const;
   });
 }

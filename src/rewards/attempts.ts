@@ -1,4 +1,4 @@
-import { SETTLED_REWARD_STATUSES } from '../infra/database/models.js';
+import { recordFailure, startRun } from '../purchases/data/transitions.js';
 import type { AppContext } from '../shared/context.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 
@@ -9,11 +9,7 @@ import { UnrecoverableJobError } from '../shared/errors.js';
  */
 export async function startRewardsAttempt(ctx: AppContext, transactionId: string): Promise<boolean> {
   const { models } = ctx.database;
-  const started = await models.Ledger.updateOne(
-    { _id: transactionId, type: 'purchase', 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
-    { $set: { 'rewards.status': 'processing', 'rewards.attemptedAt': new Date() }, $inc: { 'rewards.attempts': 1 } },
-  );
-  if (started.modifiedCount === 1) return true;
+  if (await startRun(models, transactionId)) return true;
   const exists = await models.Ledger.exists({ _id: transactionId, type: 'purchase' });
   if (!exists) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
   return false;
@@ -21,8 +17,5 @@ export async function startRewardsAttempt(ctx: AppContext, transactionId: string
 
 /** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
 export async function recordRewardsFailure(ctx: AppContext, transactionId: string, error: Error, lastAttempt: boolean): Promise<void> {
-  await ctx.database.models.Ledger.updateOne(
-    { _id: transactionId, type: 'purchase', 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
-    { $set: { 'rewards.status': lastAttempt ? 'failed' : 'processing', 'rewards.lastError': error.message.slice(0, 1000) } },
-  );
+  await recordFailure(ctx.database.models, transactionId, error, lastAttempt);
 }

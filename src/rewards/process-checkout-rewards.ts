@@ -1,5 +1,5 @@
 import type { AppContext } from '../shared/context.js';
-import { SETTLED_REWARD_STATUSES } from '../infra/database/models.js';
+import { isSettled } from '../purchases/lifecycle.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution } from './distribution.js';
 import { upgradedLevel } from './levels.js';
@@ -33,7 +33,7 @@ export async function processCheckoutRewards(ctx: AppContext, transactionId: str
     const purchase = await repo.findPurchase(transactionId);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (purchase.rewards.status === 'completed') return { status: 'already-completed' } as const;
-    if (purchase.refund || SETTLED_REWARD_STATUSES.includes(purchase.rewards.status)) return { status: 'cancelled' } as const;
+    if (purchase.refund || isSettled(purchase.rewards.status)) return { status: 'cancelled' } as const;
     const buyer = await repo.findBuyer(purchase);
     if (!buyer) throw new UnrecoverableJobError(`Buyer ${String(purchase.user)} of purchase ${transactionId} does not exist`);
 

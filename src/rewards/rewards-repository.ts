@@ -1,6 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import { insertLedgerEntries } from '../infra/database/insert-entries.js';
-import { SETTLED_REWARD_STATUSES, type LedgerDoc, type Models, type UserDoc } from '../infra/database/models.js';
+import type { LedgerDoc, Models, UserDoc } from '../infra/database/models.js';
+import { complete } from '../purchases/data/transitions.js';
 import type { Level } from './rules.js';
 import type { Distribution, UplineMember } from './distribution.js';
 import { findPurchase } from '../purchases/find-purchase.js';
@@ -72,20 +73,8 @@ export class RewardsRepository {
    * Last, so that `completed` means every entry above is written. Conditional on no refund having
    * settled the purchase meanwhile. Returns whether this run set it.
    */
-  async markCompleted(purchaseId: Types.ObjectId, distribution: Distribution): Promise<boolean> {
-    const result = await this.models.Ledger.updateOne(
-      { _id: purchaseId, 'rewards.status': { $nin: SETTLED_REWARD_STATUSES } },
-      {
-        $set: {
-          'rewards.status': 'completed',
-          'rewards.totalRewardPoints': distribution.totalRewardPoints,
-          'rewards.distribution': distribution,
-          'rewards.lastError': null,
-          'rewards.completedAt': new Date(),
-        },
-      },
-      { session: this.session },
-    );
-    return result.modifiedCount === 1;
+  markCompleted(purchaseId: Types.ObjectId, distribution: Distribution): Promise<boolean> {
+    return complete(this.models, purchaseId, distribution, this.session);
   }
+
 }

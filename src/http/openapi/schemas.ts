@@ -1,3 +1,4 @@
+import { REWARD_STATUSES } from '../../purchases/lifecycle.js';
 /**
  * The API's data shapes as JSON Schema (OpenAPI 3.1). Objects list every field they may carry
  * (`additionalProperties: false`), so a field added to a response without documenting it fails
@@ -21,7 +22,7 @@ const str = { type: 'string' };
 const bool = { type: 'boolean' };
 const date = { type: 'string', format: 'date-time' };
 const level = { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'] };
-const status = { type: 'string', enum: ['pending', 'processing', 'completed', 'failed', 'cancelled', 'reversing', 'reversed'] };
+const status = { type: 'string', enum: [...REWARD_STATUSES] };
 /** Points can be negative: a reversal of points already spent leaves them owed. */
 const points = { type: 'integer' };
 const refundInfo = obj({ refundedAt: date, by: str, reason: nullable(str) });

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { LEVELS, type Level } from '../../rewards/rules.js';
+import { REWARD_STATUSES, type RewardStatus } from '../../purchases/lifecycle.js';
 const int = { type: Number, validate: { validator: Number.isSafeInteger, message: '{PATH} must be an integer' } };
 
 export interface UserDoc {
@@ -44,15 +45,7 @@ export type LedgerType = (typeof LEDGER_TYPES)[number];
 /** The entries a rewards run writes, and a refund reverses. */
 export const REWARD_ENTRY_TYPES = ['reward', 'app_revenue', 'gifts_pool'] as const;
 export type RewardEntryType = (typeof REWARD_ENTRY_TYPES)[number];
-/**
- * pending → processing → completed | failed; a refund turns a purchase not yet paid into
- * `cancelled` (no run pays it any more) and a paid one into `reversing`, then `reversed` once
- * every entry has its reversal.
- */
-export const REWARD_STATUSES = ['pending', 'processing', 'completed', 'failed', 'cancelled', 'reversing', 'reversed'] as const;
-export type RewardStatus = (typeof REWARD_STATUSES)[number];
-/** Statuses in which no rewards run may pay anything any more. */
-export const SETTLED_REWARD_STATUSES: readonly RewardStatus[] = ['completed', 'cancelled', 'reversing', 'reversed'];
+// The purchase's rewards statuses and their moves: src/purchases/lifecycle.ts.
 
 export interface PurchaseRefund {
   refundedAt: Date;
