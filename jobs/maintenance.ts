@@ -4,6 +4,7 @@ import { JOB_NAMES } from '../src/infra/queue/agenda.js';
 import { purgeFinishedJobs } from '../src/infra/queue/purge-finished-jobs.js';
 import { expireIdempotencyKeys } from '../src/checkout/expire-idempotency-keys.js';
 import { reconcileRewards } from '../src/rewards/reconcile.js';
+import { defineAuditLedger, scheduleAuditLedger } from './audit-ledger.js';
 
 /** Recurring jobs. `every()` keeps one document per name, so any number of workers may schedule them. */
 export function defineMaintenanceJobs(agenda: Agenda, ctx: AppContext): void {
@@ -20,10 +21,12 @@ export function defineMaintenanceJobs(agenda: Agenda, ctx: AppContext): void {
     const removed = await expireIdempotencyKeys(ctx.database.models, new Date(Date.now() - ctx.config.idempotencyKeyRetentionMs));
     ctx.log.info('job run', { job: JOB_NAMES.expireIdempotencyKeys, outcome: 'completed', removed });
   });
+  defineAuditLedger(agenda, ctx);
 }
 
 export async function scheduleMaintenanceJobs(agenda: Agenda, ctx: AppContext): Promise<void> {
   await agenda.every(ctx.config.queue.reconcileEvery, JOB_NAMES.reconcileRewards);
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.purgeFinishedJobs);
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.expireIdempotencyKeys);
+  await scheduleAuditLedger(agenda, ctx);
 }

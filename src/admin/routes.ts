@@ -13,6 +13,7 @@ import { adminPurchaseRoutes } from '../purchases/admin-routes.js';
 import { refundRoutes } from '../refunds/routes.js';
 import { poolTotals } from '../rewards/pools.js';
 import { adminWalletRoutes } from '../wallet/routes.js';
+import { auditRoutes } from '../books/routes.js';
 
 const newUserBody = Joi.object({
   name: Joi.string().trim().min(1).max(200).required(),
@@ -80,6 +81,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
   router.use('/purchases', adminPurchaseRoutes(ctx));
   // Past the admin credentials, an unknown admin route is a 404 (not the customer router's 401).
   router.use(refundRoutes(ctx));
+  router.use(auditRoutes(ctx));
   router.use(notFoundRoute);
   return router;
 }
