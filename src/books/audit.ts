@@ -96,6 +96,12 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
     if (end || done % PROGRESS_EVERY === 0) await options.onProgress?.(phase, done);
   };
   const scanned = { users: 0, userEntries: 0, purchases: 0, purchaseEntries: 0 };
+  const phaseMs = { users: 0, purchases: 0, entries: 0, recheck: 0 };
+  let phaseStarted = performance.now();
+  const endPhase = (phase: AuditPhase) => {
+    phaseMs[phase] = Math.round(performance.now() - phaseStarted);
+    phaseStarted = performance.now();
+  };
   const checkpoints = { checked: 0, written: 0 };
 
   // Users: wallets, lifetime spend, points checkpoints.
@@ -124,6 +130,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
   }
   await flushCheckpoints();
   await progress('users', done, true);
+  endPhase('users');
 
   // Purchases: distributions, settlement, refunds, reversals, pools.
   const pools = emptyPools();
@@ -143,6 +150,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
     await progress('purchases', done);
   }
   await progress('purchases', done, true);
+  endPhase('purchases');
 
   // Entries that belong nowhere, and the index that keeps keys unique.
   done = 0;
@@ -155,6 +163,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
     for await (const dup of duplicateEntryKeys(models)) record(finding('unique-keys', 'entry', dup._id, `key ${dup._id} is held by ${dup.count} entries`, { expected: 1, actual: dup.count }));
   }
   await progress('entries', done, true);
+  endPhase('entries');
 
   // Whatever looked wrong, read again on its own.
   let cleared = 0;
@@ -174,6 +183,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
   }
   await flushCheckpoints();
   await progress('recheck', done, true);
+  endPhase('recheck');
   poolsMatchDistributions(pools).forEach(record);
 
   const clean = Object.values(counts).every((c) => c === 0);
@@ -181,6 +191,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
     startedAt: startedAt.toISOString(),
     finishedAt: new Date(startedAt.getTime() + (performance.now() - started)).toISOString(),
     durationMs: Math.round(performance.now() - started),
+    phaseMs,
     clean,
     settledBefore: boundary.toISOString(),
     scanned,

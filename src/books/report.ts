@@ -5,6 +5,8 @@ export interface AuditReport {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** Where the time went: the users and their entries, the purchases and theirs, stray entries and keys, re-reads. */
+  phaseMs: { users: number; purchases: number; entries: number; recheck: number };
   /** True when every check found nothing: the books hold. */
   clean: boolean;
   /** Entries before this are settled; points checkpoints stop here. */
@@ -32,6 +34,7 @@ export function checksOf(counts: Record<CheckName, number>): AuditReport['checks
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function describeFinding(f: Finding): string {
   return `${f.check.padEnd(18)} ${f.subject.kind} ${f.subject.id}: ${f.message}`;
@@ -41,11 +44,11 @@ export function describeFinding(f: Finding): string {
 export function formatReport(report: AuditReport): string {
   const total = report.checks.reduce((sum, c) => sum + c.discrepancies, 0);
   const lines = [
-    `Books audit, started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s`,
+    `Books audit, started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s (users ${s(report.phaseMs.users)}, purchases ${s(report.phaseMs.purchases)}, other entries ${s(report.phaseMs.entries)}, re-reads ${s(report.phaseMs.recheck)})`,
     `Read ${n(report.scanned.users)} users with ${n(report.scanned.userEntries)} entries, ${n(report.scanned.purchases)} purchases with ${n(report.scanned.purchaseEntries)} entries.`,
     `Pools: app revenue ${n(report.pools.actual.appRevenue)} (distributions: ${n(report.pools.expected.appRevenue)}), gifts pool ${n(report.pools.actual.giftsPool)} (distributions: ${n(report.pools.expected.giftsPool)}).`,
     `Points checkpoints up to ${report.settledBefore}: ${n(report.checkpoints.checked)} checked, ${n(report.checkpoints.written)} written.`,
-    `Still settling (not findings): ${n(report.inProgress.unpaid)} purchases not paid yet, ${n(report.inProgress.reversing)} refunds being reversed.`,
+    `Still settling (not findings): purchases not paid yet ${n(report.inProgress.unpaid)}, refunds being reversed ${n(report.inProgress.reversing)}.`,
     '',
     ...report.checks.map((c) => `  ${c.discrepancies === 0 ? 'ok  ' : 'FAIL'}  ${c.name.padEnd(18)} ${String(c.discrepancies).padStart(6)}  ${c.description}`),
     '',
@@ -55,7 +58,7 @@ export function formatReport(report: AuditReport): string {
     if (report.findingsNotListed > 0) lines.push(`  … and ${n(report.findingsNotListed)} more (counted above)`);
     lines.push('');
   }
-  if (report.rechecked.subjects > 0) lines.push(`Re-read on their own: ${report.rechecked.subjects} users or purchases, ${report.rechecked.cleared} of them right on the second read.`, '');
+  if (report.rechecked.subjects > 0) lines.push(`Read again on their own: ${report.rechecked.subjects} users or purchases found wrong; right on the second read: ${report.rechecked.cleared}.`, '');
   lines.push(total === 0 ? 'The books hold.' : `${n(total)} discrepancies: the books do NOT hold.`);
   return lines.join('\n') + '\n';
 }

@@ -94,6 +94,7 @@ export const schemas: Record<string, Schema> = {
     startedAt: date,
     finishedAt: date,
     durationMs: int,
+    phaseMs: obj({ users: int, purchases: int, entries: int, recheck: int }),
     clean: { ...bool, description: 'true: every check found nothing, the books hold' },
     settledBefore: date,
     scanned: obj({ users: int, userEntries: int, purchases: int, purchaseEntries: int }),

@@ -15,8 +15,10 @@ export interface PointRange {
 export async function sumPointEntries(models: Models, ranges: readonly PointRange[]): Promise<Map<string, number>> {
   if (ranges.length === 0) return new Map();
   const types = { $in: POINT_ENTRY_TYPES };
+  const conditions = ranges.map((r) => (r.from ? { user: r.user, type: types, createdAt: { $gte: r.from } } : { user: r.user, type: types }));
   const rows = await models.Ledger.aggregate<{ _id: Types.ObjectId; points: number }>([
-    { $match: { $or: ranges.map((r) => (r.from ? { user: r.user, type: types, createdAt: { $gte: r.from } } : { user: r.user, type: types })) } },
+    // One user (/api/me) without $or: a plain filter FerretDB can hand down to its backend.
+    { $match: conditions.length === 1 ? conditions[0]! : { $or: conditions } },
     { $group: { _id: '$user', points: { $sum: '$amount' } } },
   ]);
   return new Map(rows.map((row) => [row._id.toString(), row.points]));
