@@ -45,13 +45,14 @@ async function main(): Promise<number> {
     database = await openDatabase(config, logger);
     process.stderr.write(`audit: reading ${config.dbName} …\n`);
     let last = 0;
+    let lastPhase: AuditPhase | undefined;
     const report = await auditBooks(
       { models: database.models, unitOfWork: database.unitOfWork, rules: config.rewards, settleMs: config.books.settleMs },
       {
         writeCheckpoints: options.writeCheckpoints,
         onProgress: (phase, done) => {
-          if (Date.now() - last < PROGRESS_EVERY_MS) return;
-          last = Date.now();
+          if (phase === lastPhase && Date.now() - last < PROGRESS_EVERY_MS) return;
+          [last, lastPhase] = [Date.now(), phase];
           progress(phase, done);
         },
       },
