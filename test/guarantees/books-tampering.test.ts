@@ -164,6 +164,23 @@ describe('the books audit finds tampering done in the database', function () {
     expect(report.findings.filter((f) => f.check === 'unique-keys').map((f) => f.subject)).to.deep.equal([{ kind: 'entry', id: entry._id.toString() }]);
   });
 
+  it('does not report what is right when read again: a change made while the audit passed', async function () {
+    // The wallet is off while the stream reads it, and right again (the rest of a unit of work
+    // landing) by the time the audit reads it again on its own.
+    await m().User.updateOne({ _id: buyer.id }, { $inc: { walletBalance: 40 } });
+    let undone = false;
+    const report = await auditBooks(auditDeps(sys.ctx), {
+      onProgress: async (phase) => {
+        if (phase !== 'users' || undone) return;
+        undone = true;
+        await m().User.updateOne({ _id: buyer.id }, { $inc: { walletBalance: -40 } });
+      },
+    });
+    expect(undone).to.equal(true);
+    expect(report.clean, JSON.stringify(report.findings)).to.equal(true);
+    expect(report.rechecked).to.deep.equal({ subjects: 1, cleared: 1 });
+  });
+
   it('finds a purchase marked completed without entries', async function () {
     const { report } = await tampered(
       () => m().Ledger.updateOne({ _id: pending }, { $set: { 'rewards.status': 'completed' } }),
