@@ -6,7 +6,10 @@
  *   database: the server's raw speed, the request paths (commands by name, percentiles), the
  *   Agendash list, and bursts of rewards jobs under a hot referrer and under separate trees with
  *   1, 2 and 3 workers (BENCH_WORKERS); then the dashboard at 100 and BENCH_AGENDASH_JOBS job
- *   documents with a worker running, Agendash's own list (before) beside the service's (after).
+ *   documents with a worker running, Agendash's own list (before) beside the service's (after);
+ *   then the books (BENCH_BOOKS_PURCHASES, default 1000,10000): the audit's time and memory, and
+ *   the points read of a referrer paid on every purchase, before and after its checkpoint.
+ *   BENCH_PHASES=levels,agendash,books picks phases.
  *
  * Every system runs at the service's defaults (config/defaults.ts; JOB_PROCESS_EVERY_MS and the
  * other settings may be overridden in the environment). Prints tables and writes
@@ -19,9 +22,10 @@ import { fileURLToPath } from 'node:url';
 import { describeCapabilities } from '../src/infra/database/capabilities.js';
 import { configureLogger, logger } from '../src/infra/logger.js';
 import { measureAgendash } from './phases/agendash.js';
+import { measureBooks, type BooksResult } from './phases/books.js';
 import { measureLevel, type LevelResult } from './phases/level.js';
 import { Lab } from './support/lab.js';
-import { agendashTable, growthTable, levelTable, rewardsTable } from './support/report.js';
+import { agendashTable, booksTable, growthTable, levelTable, rewardsTable } from './support/report.js';
 import { ORIGINAL, SETTINGS } from './support/settings.js';
 import { round1 } from './support/stats.js';
 
@@ -41,14 +45,22 @@ async function main(): Promise<void> {
     step(`server: ${server}`);
 
     const levels: LevelResult[] = [];
-    for (const customers of SETTINGS.levels) {
+    for (const customers of SETTINGS.phases.includes('levels') ? SETTINGS.levels : []) {
       const level = await measureLevel(lab, customers, jobs, step);
       levels.push(level);
       // Shown at once: a run stopped later still leaves every finished level's figures.
       process.stderr.write(`\n${levelTable(level)}\n${rewardsTable([level])}\n\n`);
     }
-    step(`Agendash at 100 and ${SETTINGS.agendashJobs} job documents, one worker running`);
-    const agendash = await measureAgendash(lab, dashboardApi, 'agendash');
+    let agendash: Awaited<ReturnType<typeof measureAgendash>> = [];
+    if (SETTINGS.phases.includes('agendash')) {
+      step(`Agendash at 100 and ${SETTINGS.agendashJobs} job documents, one worker running`);
+      agendash = await measureAgendash(lab, dashboardApi, 'agendash');
+    }
+    const books: BooksResult[] = [];
+    for (const purchases of SETTINGS.phases.includes('books') ? SETTINGS.booksPurchases : []) {
+      books.push(await measureBooks(lab, purchases, step));
+      process.stderr.write(`\n${booksTable(books.slice(-1))}\n\n`);
+    }
 
     const cpus = os.cpus();
     const queue = dashboardApi.ctx.config.queue;
@@ -61,6 +73,7 @@ async function main(): Promise<void> {
       original: ORIGINAL,
       levels,
       agendash,
+      books,
     };
     const out = [
       '',
@@ -69,15 +82,9 @@ async function main(): Promise<void> {
       `Workers: concurrency ${queue.concurrency}, lockLimit ${queue.lockLimit}, poll every ${queue.processEveryMs} ms (the service's settings); ${jobs} jobs per burst`,
       '',
       ...levels.flatMap((level) => [`Paths at ${level.customers} extra customers (${level.history.ledger} ledger entries of history):`, levelTable(level), '']),
-      'Growth against the empty shop:',
-      growthTable(levels),
-      '',
-      'Rewards jobs, a burst enqueued at once:',
-      rewardsTable(levels),
-      '',
-      'Agendash list:',
-      agendashTable(agendash),
-      '',
+      ...(levels.length > 0 ? ['Growth against the empty shop:', growthTable(levels), '', 'Rewards jobs, a burst enqueued at once:', rewardsTable(levels), ''] : []),
+      ...(agendash.length > 0 ? ['Agendash list:', agendashTable(agendash), ''] : []),
+      ...(books.length > 0 ? ['The books: the audit, and the points read of a referrer paid on every purchase:', booksTable(books), ''] : []),
       `Took ${results.durationSeconds} s.`,
       '',
     ].join('\n');

@@ -62,6 +62,13 @@ export const DEFAULTS = {
     purgeEvery: '10 minutes',
   },
 
+  books: {
+    /** The books audit runs every night at 03:30 (server time), off-peak. */
+    auditEvery: '30 3 * * *',
+    /** Entries older than an hour are settled: far past any unit of work's budget and clock skew. */
+    settleMs: 60 * 60_000,
+  },
+
   rewards: {
     rewardBps: 1000,
     appRevenueBps: 5000,

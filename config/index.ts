@@ -46,6 +46,16 @@ export interface MetricsConfig {
   public: boolean;
 }
 
+export interface BooksConfig {
+  /** When the `audit-ledger` job runs: a human interval ('6 hours') or a cron line ('30 3 * * *', server time). */
+  auditEvery: string;
+  /**
+   * Ledger entries older than this are settled: no unit of work that writes one can still be
+   * uncommitted. Point checkpoints stop there (src/rewards/point-checkpoints.ts).
+   */
+  settleMs: number;
+}
+
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   isProduction: boolean;
@@ -70,6 +80,7 @@ export interface AppConfig {
   admin: { username: string; password: string; generated: boolean };
   token: { secret: string; generated: boolean; ttlSeconds: number };
   queue: QueueConfig;
+  books: BooksConfig;
   rewards: RewardRules;
   levelThresholds: Record<Level, number>;
 }
@@ -84,6 +95,11 @@ type Env = Record<string, string | undefined>;
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => Joi.number().integer().min(min).max(max);
 const bps = () => int(0, 10_000);
 const interval = () => Joi.string().pattern(/^\d+ (second|minute|hour)s?$/);
+const CRON_FIELD = String.raw`[\d*][\d*/,-]*`;
+const intervalOrCron = () =>
+  Joi.string()
+    .pattern(new RegExp(`^(\\d+ (second|minute|hour|day)s?|${CRON_FIELD}( ${CRON_FIELD}){4})$`))
+    .message("must be an interval like '6 hours' or a cron line like '30 3 * * *'");
 
 /**
  * Every variable the service reads, with its schema. Nothing outside config/ reads process.env
@@ -125,6 +141,8 @@ const VARIABLES = {
   RECONCILE_EVERY: interval().default(DEFAULTS.queue.reconcileEvery),
   FINISHED_JOB_RETENTION_MS: int(0).default(DEFAULTS.queue.finishedJobRetentionMs),
   PURGE_EVERY: interval().default(DEFAULTS.queue.purgeEvery),
+  AUDIT_EVERY: intervalOrCron().default(DEFAULTS.books.auditEvery),
+  LEDGER_SETTLE_MS: int(1_000, 7 * 86_400_000).default(DEFAULTS.books.settleMs),
   REWARD_BPS: bps().default(DEFAULTS.rewards.rewardBps),
   APP_REVENUE_BPS: bps().default(DEFAULTS.rewards.appRevenueBps),
   TREE_BPS: bps().default(DEFAULTS.rewards.treeBps),
@@ -287,6 +305,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (typeof failpoints === 'string') throw new ConfigError(`Invalid FAILPOINTS: ${failpoints}`);
   if (isProduction && failpoints.size > 0) throw new ConfigError('FAILPOINTS is for fault tests and is refused when NODE_ENV=production');
 
+  const transactionBudgetMs = v.TRANSACTION_BUDGET_MS as number;
+  const settleMs = v.LEDGER_SETTLE_MS as number;
+  // An entry is written by a unit of work that commits within its budget; past the budget (and
+  // clock skew between processes) it is settled.
+  if (settleMs <= transactionBudgetMs) {
+    throw new ConfigError(`Invalid LEDGER_SETTLE_MS=${settleMs}: must be longer than TRANSACTION_BUDGET_MS (${transactionBudgetMs}), with room for clock skew`);
+  }
+
   const concurrency = v.JOB_CONCURRENCY as number;
   const config: AppConfig = {
     nodeEnv,
@@ -301,7 +327,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimitBytes: v.BODY_LIMIT_BYTES as number,
     runWorker: v.RUN_WORKER as boolean,
     workerHttpPort: v.WORKER_HTTP_PORT as number,
-    transactionBudgetMs: v.TRANSACTION_BUDGET_MS as number,
+    transactionBudgetMs,
     idempotencyKeyRetentionMs: v.IDEMPOTENCY_KEY_RETENTION_MS as number,
     failpoints,
     admin: {
@@ -332,6 +358,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       purgeEvery: v.PURGE_EVERY as string,
       logging: v.JOB_LOGGING as boolean,
     },
+    books: { auditEvery: v.AUDIT_EVERY as string, settleMs },
     rewards,
     levelThresholds: parseThresholds(env.LEVEL_THRESHOLDS === '' ? undefined : (v.LEVEL_THRESHOLDS as string | undefined)),
   };

@@ -5,6 +5,7 @@ import { JOBS_COLLECTION, JOB_NAMES } from '../src/infra/queue/agenda.js';
 import { purgeFinishedJobs } from '../src/infra/queue/purge-finished-jobs.js';
 import { expireIdempotencyKeys } from '../src/checkout/expire-idempotency-keys.js';
 import { reconcileRewards } from '../src/rewards/reconcile.js';
+import { defineAuditLedger, scheduleAuditLedger } from './audit-ledger.js';
 
 /** Recurring jobs, one document per name however many workers schedule them (scheduleMaintenanceJobs). */
 export function defineMaintenanceJobs(agenda: Agenda, ctx: AppContext): void {
@@ -21,6 +22,7 @@ export function defineMaintenanceJobs(agenda: Agenda, ctx: AppContext): void {
     const removed = await expireIdempotencyKeys(ctx.database.models, new Date(Date.now() - ctx.config.idempotencyKeyRetentionMs));
     ctx.log.info('job run', { job: JOB_NAMES.expireIdempotencyKeys, outcome: 'completed', removed });
   });
+  defineAuditLedger(agenda, ctx);
 }
 
 const MAINTENANCE_JOBS = [JOB_NAMES.reconcileRewards, JOB_NAMES.purgeFinishedJobs, JOB_NAMES.expireIdempotencyKeys];
@@ -29,6 +31,7 @@ export async function scheduleMaintenanceJobs(agenda: Agenda, ctx: AppContext): 
   await agenda.every(ctx.config.queue.reconcileEvery, JOB_NAMES.reconcileRewards);
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.purgeFinishedJobs);
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.expireIdempotencyKeys);
+  await scheduleAuditLedger(agenda, ctx);
   const removed = await removeDuplicateCopies(ctx.database.db);
   if (removed > 0) ctx.log.info('removed duplicate maintenance jobs left by workers starting together', { removed });
 }

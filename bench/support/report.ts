@@ -1,5 +1,6 @@
 import type { LevelResult } from '../phases/level.js';
 import type { measureAgendash } from '../phases/agendash.js';
+import type { BooksResult } from '../phases/books.js';
 import { describeCounts, totalOf, type CommandCounts } from './commands.js';
 import { round1, type Stats } from './stats.js';
 
@@ -68,6 +69,23 @@ export function agendashTable(results: Awaited<ReturnType<typeof measureAgendash
   const rows = [['job documents (1 worker polling)', "Agendash's own list (before): p50, commands", 'service list (after): p50, commands', 'failed only', 'all jobs']];
   for (const r of results) {
     rows.push([`${r.jobDocuments}`, `${ms(r.before.latency.p50)}, ${commandsCell(r.before.commands)}`, `${ms(r.after.list.latency.p50)}, ${commandsCell(r.after.list.commands)}`, `${ms(r.after.failedOnly.latency.p50)}, ${totalOf(r.after.failedOnly.commands)}`, `${ms(r.after.allJobs.latency.p50)}, ${totalOf(r.after.allJobs.commands)}`]);
+  }
+  return table(rows);
+}
+
+/** The books at each size: the audit's time, peak memory and commands; the hot referrer's points read before and after its checkpoint. */
+export function booksTable(results: BooksResult[]): string {
+  const rows = [['purchases', 'ledger entries', 'audit, writing checkpoints: time, peak heap, commands', 'audit again', "hot referrer's points, no checkpoint: entries summed, p50, commands", 'with its checkpoint']];
+  for (const r of results) {
+    const audit = (a: BooksResult['audit']['first']) => `${ms(a.ms)}, +${a.peakHeapAboveStartMb} MB (RSS ${a.peakRssMb} MB), ${commandsCell(a.commands)}${a.clean ? '' : ', NOT CLEAN'}`;
+    rows.push([
+      `${r.purchases}`,
+      `${r.entries}${r.ledgerBytes ? ` (${Math.round(r.ledgerBytes / 1024 / 1024)} MB)` : ''}`,
+      audit(r.audit.first),
+      audit(r.audit.second),
+      `${r.pointsBefore.entriesSummed}, ${ms(r.pointsBefore.latency.p50)}, ${commandsCell(r.pointsBefore.commands)}`,
+      `${r.pointsAfter.entriesSummed}, ${ms(r.pointsAfter.latency.p50)}, ${commandsCell(r.pointsAfter.commands)}`,
+    ]);
   }
   return table(rows);
 }

@@ -15,7 +15,24 @@ function intsFromEnv(name: string, min: number, max: number, fallback: number[])
   return values;
 }
 
+const PHASES = ['levels', 'agendash', 'books'] as const;
+
+function phasesFromEnv(): (typeof PHASES)[number][] {
+  const raw = process.env.BENCH_PHASES;
+  if (raw === undefined || raw.trim() === '') return [...PHASES];
+  const chosen = raw.split(',').map((s) => s.trim());
+  const unknown = chosen.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`BENCH_PHASES must list some of ${PHASES.join(', ')}, got ${raw}`);
+  return chosen as (typeof PHASES)[number][];
+}
+
 export const SETTINGS = {
+  /** Which phases run: the data levels, the dashboard, the books (audit and points read). */
+  phases: phasesFromEnv(),
+  /** Shops whose books hold, one fresh database per size, for the audit and the points read. */
+  booksPurchases: intsFromEnv('BENCH_BOOKS_PURCHASES', 10, 10_000_000, [1000, 10_000]),
+  /** Timed points reads of the hot referrer, before and after the checkpoint (each a scan on FerretDB). */
+  booksReads: intFromEnv('BENCH_BOOKS_READS', 1, 100_000) ?? 5,
   /** Extra customers with history, one fresh database per level. */
   levels: intsFromEnv('BENCH_CUSTOMERS', 0, 1_000_000, [0, 1000]),
   workers: intsFromEnv('BENCH_WORKERS', 1, 8, [1, 2, 3]),

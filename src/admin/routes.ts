@@ -6,12 +6,14 @@ import { amount, noBody, objectId, sku, validate } from '../http/validate.js';
 import { notFoundRoute } from '../http/error-handler.js';
 import { pageQuery } from '../http/paging.js';
 import { LEVELS } from '../rewards/rules.js';
-import { createUser, creditWallet, getUser, presentUser } from '../accounts/users.js';
+import { createUser, getUser, presentUser } from '../accounts/users.js';
 import { findUsers, userForSupport } from '../accounts/find-users.js';
 import { listProducts, presentProduct, upsertProduct } from '../catalog/products.js';
 import { adminPurchaseRoutes } from '../purchases/admin-routes.js';
 import { refundRoutes } from '../refunds/routes.js';
 import { poolTotals } from '../rewards/pools.js';
+import { adminWalletRoutes } from '../wallet/routes.js';
+import { auditRoutes } from '../books/routes.js';
 
 const newUserBody = Joi.object({
   name: Joi.string().trim().min(1).max(200).required(),
@@ -22,7 +24,6 @@ const newUserBody = Joi.object({
   isVerified: Joi.boolean().strict(),
   walletBalance: Joi.number().integer().strict().min(0).max(Number.MAX_SAFE_INTEGER),
 }).required();
-const walletBody = Joi.object({ amount: amount().max(1_000_000_000_000).required() }).required();
 const productBody = Joi.object({
   sku: sku().required(),
   name: Joi.string().trim().min(1).max(200).required(),
@@ -39,7 +40,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
 
   router.post('/users', async (req, res) => {
     const body = validate(newUserBody, req.body, 'body');
-    const user = await createUser(models, body);
+    const user = await createUser(ctx.database, body, ctx.config.admin.username);
     ctx.log.info('user created', { userId: user._id.toString(), referrerId: body.referrerId ?? null });
     res.status(201).json({ success: true, data: presentUser(user, 0) }); // a new user has no ledger entries yet
   });
@@ -61,13 +62,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
     res.status(201).json({ success: true, data: { id: user._id.toString(), token, expiresAt } });
   });
 
-  router.post('/users/:id/wallet', async (req, res) => {
-    const { id } = validate(idParams, req.params, 'params');
-    const body = validate(walletBody, req.body, 'body');
-    const user = await creditWallet(models, id, body.amount);
-    ctx.log.info('wallet credited', { userId: id, amount: body.amount });
-    res.json({ success: true, data: { id, walletBalance: user.walletBalance } });
-  });
+  router.use(adminWalletRoutes(ctx));
 
   router.post('/products', async (req, res) => {
     const body = validate(productBody, req.body, 'body');
@@ -86,6 +81,7 @@ export function adminRoutes(ctx: AppContext, tokens: TokenService): Router {
   router.use('/purchases', adminPurchaseRoutes(ctx));
   // Past the admin credentials, an unknown admin route is a 404 (not the customer router's 401).
   router.use(refundRoutes(ctx));
+  router.use(auditRoutes(ctx));
   router.use(notFoundRoute);
   return router;
 }

@@ -8,6 +8,7 @@ import { rewardRoutes } from '../rewards/routes.js';
 import { docsRoutes } from './docs.js';
 import { cartRoutes } from '../cart/routes.js';
 import { checkoutRoutes } from '../checkout/routes.js';
+import { walletRoutes } from '../wallet/routes.js';
 import { opsRoutes } from '../ops/routes.js';
 import { requireAdmin, requireCustomer, TokenService } from './auth.js';
 import { dashboard } from './dashboard.js';
@@ -35,7 +36,7 @@ export function createApp(ctx: AppContext, tokens: TokenService): Express {
   app.use('/api', noStore, ...jsonBody(ctx.config.bodyLimitBytes));
   app.use('/api/admin', admin, adminRoutes(ctx, tokens));
   app.use('/api/cart', customer, cartRoutes(ctx));
-  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx), purchaseRoutes(ctx), rewardRoutes(ctx), catalogRoutes(ctx));
+  app.use('/api', customer, accountRoutes(ctx), checkoutRoutes(ctx), purchaseRoutes(ctx), rewardRoutes(ctx), walletRoutes(ctx), catalogRoutes(ctx));
 
   app.use(notFoundRoute);
   app.use(errorHandler(ctx.log));

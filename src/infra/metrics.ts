@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of the process, exposed at /metrics. */
 export function createMetrics() {
@@ -36,6 +36,17 @@ export function createMetrics() {
       help: 'Agenda job runs by job name and outcome',
       labelNames: ['job', 'outcome'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    ledgerAuditDiscrepancies: new Gauge({
+      name: 'ledger_audit_discrepancies',
+      help: "Discrepancies the last books audit in this process found, by check (0: the books hold there); alert on any above 0",
+      labelNames: ['check'] as const,
+      registers: [registry],
+    }),
+    ledgerAuditLastSuccess: new Gauge({
+      name: 'ledger_audit_last_success_timestamp_seconds',
+      help: 'When the last books audit in this process ran to its end (with or without findings); alert when it is older than the audit interval',
       registers: [registry],
     }),
   };

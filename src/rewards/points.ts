@@ -1,20 +1,30 @@
 import { Types } from 'mongoose';
 import type { Models } from '../infra/database/models.js';
+import { findPointCheckpoints } from './data/find-point-checkpoints.js';
+import { sumPointEntries } from './data/sum-point-entries.js';
 
 /**
  * A user's reward points are the sum of their `reward` ledger entries and of the reversals of
  * those (negative; SPEC §11): the ledger, written once under unique keys, is the one truth, and no
- * balance can drift from it. A balance below zero is owed: a reversal is never skipped. Summing
- * reads the `{user, type, amount}` index, one command however many users are asked for.
+ * balance can drift from it. A balance below zero is owed: a reversal is never skipped.
+ *
+ * So that the read stays cheap however many entries a user collects (a top referrer gets one per
+ * purchase below them), the books audit keeps a checkpoint per user — the sum of their entries
+ * created before a time by which every unit of work writing earlier entries has ended
+ * (src/rewards/point-checkpoints.ts) — and a balance is that checkpoint plus the entries from
+ * then on. Two commands however many users are asked for; each reads only the entries after its
+ * user's checkpoint.
  */
 export async function pointsOf(models: Models, userIds: readonly (string | Types.ObjectId)[]): Promise<Map<string, number>> {
   const ids = userIds.map((id) => new Types.ObjectId(id.toString()));
-  const rows = await models.Ledger.aggregate<{ _id: Types.ObjectId; points: number }>([
-    { $match: { user: { $in: ids }, type: { $in: ['reward', 'reversal'] } } },
-    { $group: { _id: '$user', points: { $sum: '$amount' } } },
-  ]);
   const points = new Map(ids.map((id) => [id.toString(), 0]));
-  for (const row of rows) points.set(row._id.toString(), row.points);
+  if (ids.length === 0) return points;
+  const checkpoints = await findPointCheckpoints(models, ids);
+  const after = await sumPointEntries(
+    models,
+    ids.map((user) => ({ user, from: checkpoints.get(user.toString())?.upTo ?? null })),
+  );
+  for (const key of points.keys()) points.set(key, (checkpoints.get(key)?.points ?? 0) + (after.get(key) ?? 0));
   return points;
 }
 

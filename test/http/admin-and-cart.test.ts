@@ -129,7 +129,7 @@ describe('admin, cart and operations endpoints', function () {
     it('credits a positive integer amount', async function () {
       const res = await admin.post(`/api/admin/users/${customer.id}/wallet`, { amount: 250 });
       expect(res.status).to.equal(200);
-      expect(res.body).to.deep.equal({ success: true, data: { id: customer.id, walletBalance: 350 } });
+      expect(res.body).to.deep.equal({ success: true, data: { id: customer.id, walletBalance: 350, entryId: res.body.data.entryId } });
       expect((await shop.state(customer)).walletBalance).to.equal(350);
     });
 

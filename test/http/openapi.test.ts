@@ -73,6 +73,8 @@ describe('OpenAPI document matches the real responses', function () {
     api.check('post', '/api/admin/users/{id}/wallet', await post(`/api/admin/users/${buyer.id}/wallet`, adminAuth, { amount: 10 }));
     api.check('post', '/api/admin/users/{id}/wallet', await post(`/api/admin/users/${buyer.id}/wallet`, adminAuth, { amount: -1 }));
     api.check('post', '/api/admin/users/{id}/wallet', await post(`/api/admin/users/${buyer.id}/wallet`, adminAuth, { amount: Number.MAX_SAFE_INTEGER }));
+    api.check('post', '/api/admin/users/{id}/wallet', await post(`/api/admin/users/${buyer.id}/wallet`, adminAuth, { amount: 7, reason: 'oa' }).set('Idempotency-Key', 'oa-credit-1'));
+    api.check('post', '/api/admin/users/{id}/wallet', await post(`/api/admin/users/${buyer.id}/wallet`, adminAuth, { amount: 8 }).set('Idempotency-Key', 'oa-credit-1'));
   });
 
   it('admin catalogue and pools', async function () {
@@ -157,6 +159,28 @@ describe('OpenAPI document matches the real responses', function () {
     api.check('get', '/api/admin/purchases/{id}', await get(`/api/admin/purchases/${paidId}`, adminAuth));
     api.check('get', '/api/admin/pools', await get('/api/admin/pools', adminAuth));
     api.check('get', '/api/admin/purchases/stats', await get('/api/admin/purchases/stats', adminAuth));
+  });
+
+  it('wallet statements and the books audit', async function () {
+    const own = api.check('get', '/api/wallet', await get('/api/wallet?limit=3', buyer.auth));
+    expect(own.body.data.items[0].balanceAfter).to.equal(own.body.data.walletBalance);
+    api.check('get', '/api/wallet', await get('/api/wallet?limit=0', buyer.auth));
+    api.check('get', '/api/wallet', await get('/api/wallet'));
+    api.check('get', '/api/admin/users/{id}/wallet', await get(`/api/admin/users/${buyer.id}/wallet`, adminAuth));
+    api.check('get', '/api/admin/users/{id}/wallet', await get(`/api/admin/users/${none}/wallet`, adminAuth));
+    api.check('get', '/api/admin/users/{id}/wallet', await get(`/api/admin/users/${buyer.id}/wallet?cursor=!`, adminAuth));
+
+    api.check('get', '/api/admin/audit', await get('/api/admin/audit', adminAuth));
+    const started = api.check('post', '/api/admin/audit', await post('/api/admin/audit', adminAuth));
+    expect(started.status).to.equal(202);
+    api.check('post', '/api/admin/audit', await post('/api/admin/audit', adminAuth, { when: 'now' }));
+    api.check('post', '/api/admin/audit', await post('/api/admin/audit'));
+    const done = await waitFor(async () => {
+      const res = await get('/api/admin/audit', adminAuth);
+      return res.body.data.last?.trigger === 'admin' ? res : undefined;
+    }, 30_000);
+    api.check('get', '/api/admin/audit', done);
+    api.check('get', '/api/admin/audit', await get('/api/admin/audit'));
   });
 
   it('every documented operation was exercised', function () {

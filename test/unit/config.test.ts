@@ -96,6 +96,12 @@ describe('configuration (SPEC §9)', function () {
       expect(config.levelThresholds).to.include({ A: 10, B: 20, C: 10_000 });
     });
 
+    it('audits the books nightly off-peak by default, or as set', function () {
+      expect(loadConfig({}).books).to.deep.equal({ auditEvery: '30 3 * * *', settleMs: 3_600_000 });
+      expect(loadConfig({ AUDIT_EVERY: '6 hours', LEDGER_SETTLE_MS: '600000' }).books).to.deep.equal({ auditEvery: '6 hours', settleMs: 600_000 });
+      expect(loadConfig({ AUDIT_EVERY: '*/15 1-5 * * 1,3' }).books.auditEvery).to.equal('*/15 1-5 * * 1,3');
+    });
+
     it('is frozen', function () {
       expect(Object.isFrozen(loadConfig({}))).to.equal(true);
     });
@@ -128,6 +134,9 @@ describe('configuration (SPEC §9)', function () {
       ['NODE_ENV unknown', { NODE_ENV: 'staging' }, 'NODE_ENV'],
       ['MONGODB_URI not a MongoDB URI', { MONGODB_URI: 'http://localhost:27017' }, 'MONGODB_URI'],
       ['RECONCILE_EVERY not an interval', { RECONCILE_EVERY: 'soon' }, 'RECONCILE_EVERY'],
+      ['AUDIT_EVERY neither an interval nor a cron line', { AUDIT_EVERY: 'nightly' }, 'AUDIT_EVERY'],
+      ['AUDIT_EVERY a cron line of four fields', { AUDIT_EVERY: '30 3 * *' }, 'AUDIT_EVERY'],
+      ['LEDGER_SETTLE_MS not longer than TRANSACTION_BUDGET_MS', { LEDGER_SETTLE_MS: '5000' }, 'LEDGER_SETTLE_MS'],
     ];
     for (const [label, env, variable] of cases) {
       it(`${label} → ConfigError naming ${variable}`, function () {

@@ -3,6 +3,7 @@ import { admin, anyone, body, customer, error, errors, ok, paging, pathId, query
 const level = ref('Level');
 const money = { type: 'integer', minimum: 1 };
 const list = [400, 401];
+const idempotencyKeyHeader = { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } };
 
 /** Every route of the service, by path and method. */
 export const paths: Record<string, Record<string, Operation>> = {
@@ -71,12 +72,21 @@ export const paths: Record<string, Record<string, Operation>> = {
   },
   '/api/admin/users/{id}/wallet': {
     post: {
-      summary: 'Credit a wallet',
+      summary: 'Credit a wallet: the balance and its journal entry (who, why), in one unit of work',
+      description:
+        'Honours `Idempotency-Key`: the same key again answers as the first credit and changes nothing; the same key for another user or amount is refused (409 IDEMPOTENCY_KEY_REUSED). A key is kept for good: it is the credit entry\'s unique key.',
       tags: ['admin: users'],
       security: admin,
-      parameters: [pathId()],
-      requestBody: body({ amount: money }, ['amount']),
-      responses: { 200: ok('Wallet'), ...errors(400, 401, 404, 409) },
+      parameters: [pathId(), idempotencyKeyHeader],
+      requestBody: body({ amount: money, reason: { type: 'string', minLength: 1, maxLength: 500 } }, ['amount']),
+      responses: { 200: ok('Wallet'), ...errors(400, 401, 404, 409, 413, 415, 503) },
+    },
+    get: {
+      summary: "A wallet's statement: its entries newest first, each with the running balance, and who credited",
+      tags: ['admin: users'],
+      security: admin,
+      parameters: [pathId(), ...paging],
+      responses: { 200: ok('WalletStatement'), ...errors(400, 401, 404) },
     },
   },
   '/api/admin/products': {
@@ -91,6 +101,21 @@ export const paths: Record<string, Record<string, Operation>> = {
   },
   '/api/admin/pools': {
     get: { summary: 'Totals of app revenue, gifts pool and rewards paid, from the ledger', tags: ['admin: rewards'], security: admin, responses: { 200: ok('Pools'), ...errors(401) } },
+  },
+  '/api/admin/audit': {
+    get: {
+      summary: "The books audit's last report, and a run in progress",
+      description: 'README, The books: what the audit proves and what to do with a finding.',
+      tags: ['admin: books'],
+      security: admin,
+      responses: { 200: ok('AuditState'), ...errors(401) },
+    },
+    post: {
+      summary: 'Start a books audit (on a worker); poll GET for its report',
+      tags: ['admin: books'],
+      security: admin,
+      responses: { 202: ok('AuditStarted', 'Accepted: queued, or one is running already'), ...errors(400, 401, 413, 415) },
+    },
   },
   '/api/admin/purchases': {
     get: {
@@ -127,7 +152,7 @@ export const paths: Record<string, Record<string, Operation>> = {
         'A refund racing another refund of the same purchase answers 409 `CONFLICT` while the other is being written: retry, and it answers `alreadyRefunded: true`.',
       tags: ['admin: purchases'],
       security: admin,
-      parameters: [pathId('The transaction id'), { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
+      parameters: [pathId('The transaction id'), idempotencyKeyHeader],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } } } } },
       responses: {
         200: { description: 'Refunded (or already refunded)', content: { 'application/json': { schema: { type: 'object', additionalProperties: false, required: ['success', 'message', 'data'], properties: { success: { const: true }, message: { type: 'string' }, data: ref('Refund') } } } } },
@@ -178,7 +203,7 @@ export const paths: Record<string, Record<string, Operation>> = {
       summary: 'Pay for the cart from the wallet',
       tags: ['customer'],
       security: customer,
-      parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,128}$' } }],
+      parameters: [idempotencyKeyHeader],
       requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { cartVersion: { type: 'integer', minimum: 0 } } } } } },
       responses: { 200: { description: 'Paid; the rewards are processed in the background (`rewards.status` is `processing`, as the original API said)', content: { 'application/json': { schema: ref('Checkout') } } }, ...errors(400, 401, 402, 404, 409, 413, 415, 503) },
     },
@@ -191,6 +216,9 @@ export const paths: Record<string, Record<string, Operation>> = {
   },
   '/api/rewards': {
     get: { summary: 'My reward statement: every credit, and the total', tags: ['customer'], security: customer, parameters: paging, responses: { 200: ok('RewardStatement'), ...errors(...list) } },
+  },
+  '/api/wallet': {
+    get: { summary: 'My wallet statement: credits, purchases and refunds, newest first, each with the running balance', tags: ['customer'], security: customer, parameters: paging, responses: { 200: ok('WalletStatement'), ...errors(...list) } },
   },
   '/api/referrals': {
     get: { summary: 'My direct referrals, and the size of my downline', tags: ['customer'], security: customer, parameters: paging, responses: { 200: ok('Referrals'), ...errors(...list) } },

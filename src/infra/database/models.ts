@@ -40,8 +40,13 @@ export interface CartDoc {
   version: number;
 }
 
-export const LEDGER_TYPES = ['purchase', 'reward', 'app_revenue', 'gifts_pool', 'refund', 'reversal'] as const;
+export const LEDGER_TYPES = ['purchase', 'reward', 'app_revenue', 'gifts_pool', 'refund', 'reversal', 'wallet_credit'] as const;
 export type LedgerType = (typeof LEDGER_TYPES)[number];
+/** The entries that move a wallet: credits and refunds in, purchases out (src/wallet/journal.ts). */
+export const WALLET_ENTRY_TYPES = ['wallet_credit', 'purchase', 'refund'] as const;
+export type WalletEntryType = (typeof WALLET_ENTRY_TYPES)[number];
+/** The entries a user's reward points are the sum of. */
+export const POINT_ENTRY_TYPES = ['reward', 'reversal'] as const;
 /** The entries a rewards run writes, and a refund reverses. */
 export const REWARD_ENTRY_TYPES = ['reward', 'app_revenue', 'gifts_pool'] as const;
 export type RewardEntryType = (typeof REWARD_ENTRY_TYPES)[number];
@@ -54,6 +59,12 @@ export interface PurchaseRefund {
   reason: string | null;
   /** The request's Idempotency-Key, if any: reusing it for another purchase is refused. */
   idempotencyKey?: string | null;
+}
+
+export interface WalletCredit {
+  /** The admin who credited. */
+  by: string;
+  reason: string | null;
 }
 
 export interface PricedLine {
@@ -91,8 +102,13 @@ export interface LedgerDoc {
   /** For a reward: the beneficiary's distance from the buyer (1 = direct referrer). */
   depth?: number | null;
   lines?: PricedLine[];
-  /** On a purchase: the buyer's wallet balance right after it (the checkout's answer is rebuilt from the purchase). */
+  /**
+   * On a purchase or a wallet credit: the wallet balance right after it (a replayed checkout or
+   * credit answers with it).
+   */
   walletBalanceAfter?: number;
+  /** On a wallet credit: who credited, and why. */
+  credit?: WalletCredit;
   rewards?: PurchaseRewards;
   /** On a purchase: set once, when it is refunded. */
   refund?: PurchaseRefund | null;
@@ -161,6 +177,7 @@ const ledgerSchema = new Schema<LedgerDoc>(
     amount: { ...int, required: true },
     reverses: { type: String, enum: REWARD_ENTRY_TYPES, default: undefined },
     refund: { type: { _id: false, refundedAt: Date, by: String, reason: String, idempotencyKey: String }, default: undefined },
+    credit: { type: { _id: false, by: String, reason: String }, default: undefined },
     purchase: { type: Schema.Types.ObjectId, default: null },
     slot: { type: String, default: null },
     depth: { type: Number, default: undefined },
@@ -192,6 +209,62 @@ ledgerSchema.index({ user: 1, type: 1, createdAt: -1 });
 ledgerSchema.index({ 'refund.idempotencyKey': 1 });
 // A user's points are the sum of their reward entries: summed from the index alone.
 ledgerSchema.index({ user: 1, type: 1, amount: 1 });
+// The books audit reads purchases in id order, beside their entries in `purchase` order.
+ledgerSchema.index({ type: 1, _id: 1 });
+
+/**
+ * A user's reward points settled up to `upTo`: the sum of their point entries created before it.
+ * Entries are only ever added, and none created before `upTo` can still be uncommitted when the
+ * checkpoint is taken (see src/rewards/point-checkpoints.ts), so points = `points` + the entries
+ * from `upTo` on.
+ */
+export interface PointCheckpointDoc {
+  /** The user. */
+  _id: Types.ObjectId;
+  points: number;
+  upTo: Date;
+  /** How many entries `points` sums (for the audit's report). */
+  entries: number;
+  updatedAt: Date;
+}
+
+const pointCheckpointSchema = new Schema<PointCheckpointDoc>(
+  {
+    _id: { type: Schema.Types.ObjectId },
+    points: { ...int, required: true },
+    upTo: { type: Date, required: true },
+    entries: { ...int, required: true },
+  },
+  { timestamps: { createdAt: false, updatedAt: true }, versionKey: false },
+);
+
+/** One run of the books audit (src/books/): what it checked and what it found. */
+export interface AuditRunDoc {
+  _id: Types.ObjectId;
+  trigger: string;
+  status: 'running' | 'finished' | 'failed';
+  startedAt: Date;
+  /** Renewed while it runs: a run whose heartbeat is old died with its process. */
+  heartbeatAt: Date;
+  finishedAt: Date | null;
+  /** The report (src/books/report.ts) once finished. */
+  report: unknown;
+  error: string | null;
+}
+
+const auditRunSchema = new Schema<AuditRunDoc>(
+  {
+    trigger: { type: String, required: true },
+    status: { type: String, enum: ['running', 'finished', 'failed'], required: true },
+    startedAt: { type: Date, required: true },
+    heartbeatAt: { type: Date, required: true },
+    finishedAt: { type: Date, default: null },
+    report: { type: Schema.Types.Mixed, default: null },
+    error: { type: String, default: null },
+  },
+  { versionKey: false, minimize: false },
+);
+auditRunSchema.index({ startedAt: -1 });
 
 const idempotencySchema = new Schema<IdempotencyDoc>(
   {
@@ -211,6 +284,8 @@ export interface Models {
   Cart: Model<CartDoc>;
   Ledger: Model<LedgerDoc>;
   Idempotency: Model<IdempotencyDoc>;
+  PointCheckpoint: Model<PointCheckpointDoc>;
+  AuditRun: Model<AuditRunDoc>;
 }
 
 export function registerModels(connection: Connection): Models {
@@ -220,6 +295,8 @@ export function registerModels(connection: Connection): Models {
     Cart: connection.model<CartDoc>('Cart', cartSchema, 'carts'),
     Ledger: connection.model<LedgerDoc>('Ledger', ledgerSchema, 'transactions'),
     Idempotency: connection.model<IdempotencyDoc>('Idempotency', idempotencySchema, 'idempotency_keys'),
+    PointCheckpoint: connection.model<PointCheckpointDoc>('PointCheckpoint', pointCheckpointSchema, 'point_checkpoints'),
+    AuditRun: connection.model<AuditRunDoc>('AuditRun', auditRunSchema, 'ledger_audits'),
   };
 }
 

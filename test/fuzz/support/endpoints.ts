@@ -52,7 +52,18 @@ export function endpoints(f: Fixture): Endpoint[] {
       },
     },
     { method: 'POST', path: '/api/admin/users/:id/token', auth: 'admin', params: userId },
-    { method: 'POST', path: '/api/admin/users/:id/wallet', auth: 'admin', params: userId, body: { valid: { amount: 5 }, fields: { amount: { kind: 'int', min: 1, max: 1e12 } } } },
+    {
+      method: 'POST',
+      path: '/api/admin/users/:id/wallet',
+      auth: 'admin',
+      params: userId,
+      body: { valid: { amount: 5, reason: 'fuzz' }, fields: { amount: { kind: 'int', min: 1, max: 1e12 }, reason: { kind: 'text', max: 500 } } },
+    },
+    { method: 'GET', path: '/api/admin/users/:id/wallet', auth: 'admin', params: userId },
+    { method: 'GET', path: '/api/admin/audit', auth: 'admin' },
+    // Every request the fuzz sends is broken (no body variant is valid here): none may queue an audit.
+    { method: 'POST', path: '/api/admin/audit', auth: 'admin' },
+    { method: 'GET', path: '/api/wallet', auth: 'customer' },
     {
       method: 'POST',
       path: '/api/admin/products',

@@ -102,7 +102,7 @@ export function hostileRequests(e: Endpoint, creds: Credentials, limitBytes: num
   if (e.path.startsWith('/admin/jobs') && e.method === 'POST') {
     mutations['cross-site'] = fc.constantFrom(...CROSS_SITE).map((headers) => base('cross-site', { headers: json(headers) }));
   }
-  if (e.path === '/api/checkout') mutations['idempotency-key'] = BAD_IDEMPOTENCY_KEY.map((key) => base('idempotency-key', { headers: json({ 'Idempotency-Key': key }) }));
+  if (e.path === '/api/checkout' || (e.method === 'POST' && e.path.endsWith('/wallet'))) mutations['idempotency-key'] = BAD_IDEMPOTENCY_KEY.map((key) => base('idempotency-key', { headers: json({ 'Idempotency-Key': key }) }));
   mutations.method = fc.constantFrom('PUT', 'PATCH').map((method) => base('method', { method }));
 
   const chosen = Object.entries(mutations).filter(([name]) => !e.only || e.only.includes(name));

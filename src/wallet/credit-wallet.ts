@@ -1,0 +1,79 @@
+import { isDuplicateKeyError, ObjectId, type LedgerDoc } from '../infra/database/models.js';
+import type { AppContext } from '../shared/context.js';
+import { AmountOutOfRange, IdempotencyKeyReused } from '../shared/errors.js';
+import { getUser } from '../accounts/users.js';
+import { creditKeys } from './journal.js';
+import {addToBalance } from './data/add-to-balance.js';
+import { findEntryByKey } from './data/find-entry-by-key.js';
+import {insertCreditEntry } from './data/insert-wallet-entry.js';
+
+export interface CreditRequest {
+  userId: string;
+  amount: number;
+  /** The admin who credits. */
+  by: string;
+  reason?: string | null;
+  idempotencyKey?: string;
+}
+
+export interface CreditResult {
+  id: string;
+  walletBalance: number;
+  /** The credit's ledger entry. */
+  entryId: string;
+}
+
+/**
+ * An admin credits a wallet (SPEC §6): the balance and its `wallet_credit` ledger entry (who,
+ * why, the balance after) in one unit of work. With an Idempotency-Key the entry is keyed by it,
+ * so a retried credit finds the first one and answers as it did; the same key for another user
+ * or amount is refused. Without a transaction, the entry's unique key still refuses the second
+ * of two concurrent retries, whose credit is then taken back.
+ */
+export async function creditWallet(ctx: AppContext, request: CreditRequest): Promise<CreditResult> {
+  const { models, unitOfWork } = ctx.database;
+  const entryKey = request.idempotencyKey ? creditKeys.withIdempotencyKey(request.idempotencyKey) : creditKeys.unique();
+  if (request.idempotencyKey) {
+    const replay = await replayIfSeen(ctx, entryKey, request);
+    if (replay) return replay;
+  }
+  try {
+    const entry = await unitOfWork.run({ name: 'wallet-credit' }, async (session) => {
+      const user = await addToBalance(models, request.userId, request.amount, session);
+      if (!user) {
+        const existing = await getUser(models, request.userId); // NotFound when there is no such user
+        throw new AmountOutOfRange(`A credit of ${request.amount} would take the wallet past ${Number.MAX_SAFE_INTEGER}`, { walletBalance: existing.walletBalance });
+      }
+      const written = await insertCreditEntry(
+        models,
+        { entryKey, user: new ObjectId(request.userId), amount: request.amount, walletBalanceAfter: user.walletBalance, credit: { by: request.by, reason: request.reason ?? null } },
+        session,
+      );
+      return written;
+    });
+    ctx.log.info('wallet credited', { userId: request.userId, amount: request.amount, by: request.by, entryId: entry._id.toString() });
+    return present(entry);
+  } catch (error) {
+    // A concurrent request with the same key won the race on the entry's key: answer as it did.
+    if (request.idempotencyKey && isDuplicateKeyError(error)) {
+      const replay = await replayIfSeen(ctx, entryKey, request);
+      if (replay) return replay;
+    }
+    throw error;
+  }
+}
+
+async function replayIfSeen(ctx: AppContext, entryKey: string, request: CreditRequest): Promise<CreditResult | null> {
+  const seen = await findEntryByKey(ctx.database.models, entryKey);
+  if (!seen) return null;
+  if (seen.user?.toString() !== request.userId || seen.amount !== request.amount) {
+    throw new IdempotencyKeyReused('This Idempotency-Key was used for a credit of another amount or to another wallet');
+  }
+  ctx.log.info('wallet credit replayed', { userId: request.userId, amount: request.amount, entryId: seen._id.toString() });
+  return present(seen);
+}
+
+/** The same answer for the credit and for every retry of it: the balance right after the credit. */
+function present(entry: LedgerDoc): CreditResult {
+  return { id: entry.user!.toString(), walletBalance: entry.walletBalanceAfter ?? 0, entryId: entry._id.toString() };
+}
