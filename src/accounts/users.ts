@@ -1,3 +1,4 @@
+import type { ClientSession } from 'mongoose';
 import type { Level } from '../../config/index.js';
 import { isDuplicateKeyError, ObjectId, type Models, type UserDoc } from '../infra/database/models.js';
 import type { Database } from '../infra/database/connection.js';
@@ -79,8 +80,9 @@ export async function createUser(database: Pick<Database, 'models' | 'unitOfWork
   }
 }
 
-export async function getUser(models: Models, userId: string): Promise<UserDoc> {
-  const user = await models.User.findById(userId).lean();
+/** Inside a unit of work pass its session: a read outside the transaction would not see it (and waits for it on the serial front). */
+export async function getUser(models: Models, userId: string, session?: ClientSession): Promise<UserDoc> {
+  const user = await models.User.findById(userId).session(session ?? null).lean();
   if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
   return user;
 }

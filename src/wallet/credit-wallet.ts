@@ -41,7 +41,7 @@ export async function creditWallet(ctx: AppContext, request: CreditRequest): Pro
     const entry = await unitOfWork.run({ name: 'wallet-credit' }, async (session) => {
       const user = await addToBalance(models, request.userId, request.amount, session);
       if (!user) {
-        const existing = await getUser(models, request.userId); // NotFound when there is no such user
+        const existing = await getUser(models, request.userId, session); // NotFound when there is no such user
         throw new AmountOutOfRange(`A credit of ${request.amount} would take the wallet past ${Number.MAX_SAFE_INTEGER}`, { walletBalance: existing.walletBalance });
       }
       const written = await insertCreditEntry(

@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import net from 'node:net';
 
 /**
@@ -21,7 +22,16 @@ export class TcpProxy {
 
   /** A started relay in front of the (first) server of a MongoDB URI. */
   static async inFrontOf(mongoUri: string): Promise<TcpProxy> {
-    const target = new URL(mongoUri.replace(/^mongodb:\/\//, 'http://').split(',')[0]!);
+    // A replica set's current primary (an earlier test's election may have moved it), since the
+    // relay is reached with directConnection and must be writable; else the first host.
+    const client = await MongoClient.connect(mongoUri, { serverSelectionTimeoutMS: 15_000 });
+    let primary: string | undefined;
+    try {
+      primary = (await client.db('admin').command({ hello: 1 })).primary as string | undefined;
+    } finally {
+      await client.close();
+    }
+    const target = new URL(`http://${primary ?? mongoUri.replace(/^mongodb:\/\//, '').split(/[,/]/)[0]!}`);
     const proxy = new TcpProxy(target.hostname, Number(target.port || 27017));
     await proxy.start();
     return proxy;

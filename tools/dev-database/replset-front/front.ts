@@ -334,8 +334,9 @@ export class ReplSetFront {
         }
       case 'replSetStepDown':
         if (!this.state.isPrimary(conn.member)) return errorReply(10107, 'not primary so can\'t step down');
-        for (const session of this.sessions.values()) if (session.txn?.state === 'open') await this.abort(session.txn, 'the primary stepped down');
+        // No primary first, so no transaction can start on this member while the open ones abort.
         this.state.stepDown(num(body.replSetStepDown) ?? 60);
+        for (const session of this.sessions.values()) if (session.txn?.state === 'open') await this.abort(session.txn, 'the primary stepped down');
         return { ok: 1 };
       case 'endSessions':
         for (const lsid of (body.endSessions ?? []) as Document[]) {
@@ -366,7 +367,9 @@ export class ReplSetFront {
     if (!ANY_MEMBER.has(name)) {
       const refused = this.refuseOnMember(conn.member, name, body, c);
       if (refused) {
-        if (c.inTransaction) await this.abortSessionTxn(body, c.txnNumber, 'its member is not primary any more');
+        // A transaction on a member that is no longer primary is over (mongod aborts it at the
+        // step-down): its commit refused must not leave it holding the front.
+        if (c.inTransaction || name === 'commitTransaction') await this.abortSessionTxn(body, c.txnNumber, 'its member is not primary any more');
         return refused;
       }
     }
@@ -441,6 +444,12 @@ export class ReplSetFront {
         await this.abort(session.txn, 'a newer transaction started on its session');
       }
       const release = await this.gate.acquire('exclusive');
+      // While it waited, its member may have stepped down (mongod aborts transactions then).
+      const refused = this.refuseOnMember(conn.member, name, body, { inTransaction: true, retryable: false });
+      if (refused) {
+        release();
+        return refused;
+      }
       const txn: Txn = {
         session: sessionKey(body.lsid as Document),
         txnNumber,
