@@ -22,7 +22,7 @@ export interface QueueConfig {
   reconcileEvery: string;
   finishedJobRetentionMs: number;
   purgeEvery: string;
-  /** Agenda's job event log (Agendash's Logs tab): off by default, see README. */
+  /** Agenda's job event log (Agendash's Logs tab): off by default, see docs/jobs-and-queue.md, "Agendash's Logs tab". */
   logging: boolean;
 }
 

@@ -7,7 +7,7 @@ import { definePurchaseJob } from './purchase-job.js';
 
 export type RewardsUseCase = typeof processCheckoutRewards;
 
-/** `process-checkout-rewards`: counts the attempt on the purchase, then pays (SPEC §5). */
+/** `process-checkout-rewards`: counts the attempt on the purchase, then pays (docs/spec.md §5). */
 export function defineProcessCheckoutRewards(agenda: Agenda, ctx: AppContext, useCase: RewardsUseCase = processCheckoutRewards): void {
   definePurchaseJob(agenda, ctx, {
     name: JOB_NAMES.processCheckoutRewards,

@@ -52,7 +52,7 @@ interface Run {
 }
 
 /**
- * The books audit (SPEC §12): proves, on a running shop, that every balance is the sum of its
+ * The books audit (docs/spec.md §12): proves, on a running shop, that every balance is the sum of its
  * entries and every purchase's entries are what its rewards status and distribution say.
  *
  * Bounded memory: it never loads the ledger. Users and the entries naming them are two streams

@@ -1,5 +1,5 @@
 /**
- * `npm run audit:books` — the books audit (SPEC §12) against the shop at MONGODB_URI, read the way
+ * `npm run audit:books` — the books audit (docs/spec.md §12) against the shop at MONGODB_URI, read the way
  * the service reads its configuration. Progress on stderr; the report on stdout.
  *
  *   npm run audit:books                         a readable report
@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   // Only warnings and errors, on stderr: stdout carries the report alone.
   configureLogger('warn', config.isProduction);
   if (!config.mongodbUri) {
-    process.stderr.write('MONGODB_URI is not set: the audit reads an existing shop. Set it to the service\'s database (see README, The books).\n');
+    process.stderr.write('MONGODB_URI is not set: the audit reads an existing shop. Set it to the service\'s database (see docs/money-and-books.md, "The books audit").\n');
     return 2;
   }
   const progress = (phase: AuditPhase, done: number) => process.stderr.write(`audit: ${phase} ${done.toLocaleString('en-US')}\n`);

@@ -1,11 +1,11 @@
 /**
- * What the books audit checks (SPEC §12), each by name — the `check` label of the
+ * What the books audit checks (docs/spec.md §12), each by name — the `check` label of the
  * `ledger_audit_discrepancies` metric — and what it found.
  */
 export const CHECKS = {
   wallet: 'every wallet equals its journal: credits − purchases + refunds',
   'lifetime-spend': "every user's lifetimeSpend equals their purchases − refunds",
-  distribution: "every paid purchase's entries equal its stored distribution, which sums to its reward total with the configured split (SPEC §5)",
+  distribution: "every paid purchase's entries equal its stored distribution, which sums to its reward total with the configured split (docs/spec.md §5)",
   settlement: 'no purchase completed without entries, cancelled with entries left unreversed, or unpaid with entries',
   refund: 'every refunded purchase has exactly one refund entry and, once settled, nets to zero',
   reversal: 'every reversal has its original on a refunded purchase, and reverses it exactly',

@@ -25,7 +25,7 @@ export interface CheckoutResponse {
     cartTotal: number;
     newWalletBalance: number;
     /**
-     * The original system's answer, which its clients read (SPEC §4): `processing` means "accepted
+     * The original system's answer, which its clients read (docs/spec.md §4): `processing` means "accepted
      * for background processing". It is not the purchase's own status, which stays `pending` until
      * a worker starts its job (README, "What a purchase's rewards status means"); a replay says the same.
      */
@@ -50,7 +50,7 @@ function fingerprint(lines: readonly CartLine[]): string {
 }
 
 /**
- * SPEC §4. Price the cart, debit the wallet, record the purchase, clear the cart — in one
+ * docs/spec.md §4. Price the cart, debit the wallet, record the purchase, clear the cart — in one
  * transaction — then enqueue the rewards job. A lost enqueue is picked up by the reconciler.
  */
 export async function checkout(ctx: AppContext, request: CheckoutRequest): Promise<CheckoutResponse> {

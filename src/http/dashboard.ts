@@ -13,7 +13,7 @@ const jobIds = Joi.object({ jobIds: Joi.array().items(objectId()).max(1000).requ
 const text = (max = 200) => Joi.string().max(max);
 const count = (max: number) => Joi.number().integer().min(0).max(max);
 
-/** Agendash's API, validated at the edge like ours (SPEC §8): only what its own page sends. */
+/** Agendash's API, validated at the edge like ours (docs/spec.md §8): only what its own page sends. */
 const schemas: Record<string, { where: 'body' | 'query'; schema: Joi.Schema }> = {
   'GET /api': {
     where: 'query',
@@ -59,7 +59,7 @@ const extendAgendashCsp: RequestHandler = (_req, res, next) => {
 
 /**
  * Agendash answers its errors as `{error: "…"}`; its page only looks at the status code (checked
- * in its bundle), so give them the body of SPEC §4 like every other error of the service.
+ * in its bundle), so give them the body of docs/spec.md §4 like every other error of the service.
  */
 const errorBodiesAsSpec: RequestHandler = (_req, res, next) => {
   const json = res.json.bind(res);

@@ -3,7 +3,7 @@ import type { AppContext } from '../shared/context.js';
 import { readinessCheck, type ReadinessOptions } from './readiness.js';
 
 /**
- * Liveness, readiness (README, Deployment: what ready means) and, for operators, Prometheus
+ * Liveness, readiness (docs/operating.md, "Liveness and readiness": what ready means) and, for operators, Prometheus
  * metrics and which database server it is. Without `forOperators` (a public port that does not
  * serve them: config.metrics) /ready says only ready or not and there is no /metrics.
  */

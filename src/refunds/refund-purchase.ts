@@ -26,7 +26,7 @@ export interface RefundResult {
 }
 
 /**
- * SPEC §11, in one unit of work: a `refund` ledger entry (its unique key admits one refund per
+ * docs/spec.md §11, in one unit of work: a `refund` ledger entry (its unique key admits one refund per
  * purchase), the purchase marked refunded with who/when/why, its
  * rewards settled — `cancelled` if not yet paid (no run will pay them), `reversing` if paid —
  * and the buyer's wallet credited the total and lifetime spend reduced by it (the level stays:

@@ -8,7 +8,7 @@ import { findPurchase } from '../purchases/find-purchase.js';
 export type ReversalOutcome = { status: 'reversed'; reversed: number } | { status: 'already-reversed' } | { status: 'nothing-to-reverse' };
 
 /**
- * The `reverse-purchase-rewards` job's use case (SPEC §11). For a refunded purchase, writes one
+ * The `reverse-purchase-rewards` job's use case (docs/spec.md §11). For a refunded purchase, writes one
  * reversal per reward, app-revenue and gifts-pool entry of the purchase, under the key
  * `reversal:<entryKey>` (so none is reversed twice) and with the opposite amount (so the
  * purchase's entries then sum to 0 and each beneficiary's points drop by what it was paid), then

@@ -1,5 +1,5 @@
 /**
- * The reward distribution of one purchase (SPEC §5), as a pure function: cart total + upline snapshot
+ * The reward distribution of one purchase (docs/spec.md §5), as a pure function: cart total + upline snapshot
  * + rules → who gets what. No I/O, no clock, no randomness; integer arithmetic, rounding by floor, and
  * every remainder ends in the gifts pool, so that
  *   appRevenue + giftsPool + treePaid === totalRewardPoints
@@ -63,7 +63,7 @@ export interface Distribution {
  * Computes the distribution of one purchase. Throws a TypeError for a malformed input and a
  * RangeError for out-of-range numbers or invalid rules.
  *
- * Decisions where SPEC §5 is silent:
+ * Decisions where docs/spec.md §5 is silent:
  * - The walk stops at the first repeated user (or the buyer): it is recorded as a 'cycle' skip, and
  *   nobody above it is visited, since above a cycle the upline only repeats itself.
  * - Ineligibility is checked in this order: inactive, unverified, no level. Only one reason is recorded.

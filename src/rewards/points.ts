@@ -5,7 +5,7 @@ import { sumPointEntries } from './data/sum-point-entries.js';
 
 /**
  * A user's reward points are the sum of their `reward` ledger entries and of the reversals of
- * those (negative; SPEC §11): the ledger, written once under unique keys, is the one truth, and no
+ * those (negative; docs/spec.md §11): the ledger, written once under unique keys, is the one truth, and no
  * balance can drift from it. A balance below zero is owed: a reversal is never skipped.
  *
  * So that the read stays cheap however many entries a user collects (a top referrer gets one per

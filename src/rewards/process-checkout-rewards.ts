@@ -12,7 +12,7 @@ export type RewardsOutcome =
   | { status: 'cancelled' };
 
 /**
- * SPEC §5. Load the purchase and the buyer's upline, compute the distribution (a pure function),
+ * docs/spec.md §5. Load the purchase and the buyer's upline, compute the distribution (a pure function),
  * and apply it in one unit of work: ledger entries under unique keys, the buyer's level, the
  * purchase marked completed last.
  *

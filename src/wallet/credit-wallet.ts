@@ -24,7 +24,7 @@ export interface CreditResult {
 }
 
 /**
- * An admin credits a wallet (SPEC §6): the balance and its `wallet_credit` ledger entry (who,
+ * An admin credits a wallet (docs/spec.md §6): the balance and its `wallet_credit` ledger entry (who,
  * why, the balance after) in one unit of work. With an Idempotency-Key the entry is keyed by it,
  * so a retried credit finds the first one and answers as it did; the same key for another user
  * or amount is refused. Without a transaction, the entry's unique key still refuses the second

@@ -1,7 +1,7 @@
 import { ObjectId, WALLET_ENTRY_TYPES, type LedgerType, type WalletEntryType } from '../infra/database/models.js';
 
 /**
- * The wallet journal (SPEC §2): every change of a wallet balance is a ledger entry — a credit by
+ * The wallet journal (docs/spec.md §2): every change of a wallet balance is a ledger entry — a credit by
  * an admin (an initial balance included), a purchase, a refund — written in the same unit of work
  * as the change. Amounts are stored positive; the type says which way the money went.
  */

@@ -26,7 +26,7 @@ export interface WalletStatement extends Page<WalletStatementEntry> {
 }
 
 /**
- * A wallet's statement (SPEC §6): its entries newest first, paged, each with the running balance
+ * A wallet's statement (docs/spec.md §6): its entries newest first, paged, each with the running balance
  * after it. The running balance is summed from the journal itself — the newest page's first
  * balance is every entry's sum, and each next one takes back the entry above it — so where the
  * books hold it ends at the wallet's balance; where it does not, the statement shows what the

@@ -24,7 +24,7 @@ const STOP_SIGNAL = (process.env.CHAOS_STOP_SIGNAL ?? 'SIGKILL') as 'SIGKILL' | 
  * which a FerretDB worker (one job at a time) takes a while to clear.
  */
 const CATCH_UP_MS = OUTAGES > 1 ? 60_000 : 20_000;
-/** SPEC §4: during an outage a request is answered 503 within this. */
+/** docs/spec.md §4: during an outage a request is answered 503 within this. */
 const ANSWER_BOUND_MS = 2_000;
 /** Purchases awaiting their rewards above which the load makes no new one. */
 const MAX_BACKLOG = 5;
@@ -50,7 +50,7 @@ async function freePort(): Promise<number> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * SPEC §10, database outage, with real processes: `npm run db` on a fixed port, an API
+ * docs/spec.md §10, database outage, with real processes: `npm run db` on a fixed port, an API
  * (RUN_WORKER=false) and one worker, under light checkout load. The database process is
  * killed for a few seconds and started again on the same port and data dir.
  */
@@ -176,7 +176,7 @@ describe('database outage (real processes: db, API, worker)', function () {
         expect(slow, `answers slower than ${ANSWER_BOUND_MS} ms around the outage (kill at ${killedAt}, back at ${back})`).to.deep.equal([]);
         for (const s of during) {
           if (s.what === 'ready') {
-            // Within readiness's grace (README, Deployment) still ready, degraded; past it, not ready.
+            // Within readiness's grace (docs/operating.md, "Liveness and readiness") still ready, degraded; past it, not ready.
             const expected = s.at + s.ms - killedAt < READY_DATABASE_GRACE_MS - 1_000 ? [200, 'degraded'] : s.at - killedAt > READY_DATABASE_GRACE_MS + 1_000 ? [503, 'not ready'] : [s.status, s.code];
             expect([s.status, s.code], JSON.stringify(s)).to.deep.equal(expected);
           } else {

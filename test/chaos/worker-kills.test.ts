@@ -30,10 +30,10 @@ function prng(seed: number) {
 }
 
 /**
- * SPEC §10 under attack: purchases over a referral tree while real worker processes are SIGKILLed
+ * docs/spec.md §10 under attack: purchases over a referral tree while real worker processes are SIGKILLed
  * at random moments and exactly between a run's writes (a failpoint widens that window), then
  * restarted. At the end every purchase is completed, every user's points and both pools equal a
- * recomputation from the tree (SPEC §5), no entry exists twice, and nothing is left locked.
+ * recomputation from the tree (docs/spec.md §5), no entry exists twice, and nothing is left locked.
  */
 describe('chaos: worker processes killed while rewards are paid', function () {
   this.timeout(Math.max(180_000, PURCHASES * 3_000));
@@ -70,7 +70,7 @@ describe('chaos: worker processes killed while rewards are paid', function () {
         const buyer = await shop.customer({ walletBalance: 20_000, referrerId: referrers[Math.floor(random() * referrers.length)]!.id });
         await shop.addToCart(buyer, `CHAOS-${price}`, 1 + Math.floor(random() * 3));
         // On FerretDB under this load a checkout can miss its time budget: 503 with Retry-After,
-        // nothing changed (SPEC §4). A client retries it, and so does this one (bounded).
+        // nothing changed (docs/spec.md §4). A client retries it, and so does this one (bounded).
         let res = await shop.checkout(buyer);
         for (let retry = 1; res.status === 503 && retry <= 10; retry++) {
           busyAnswers++;
@@ -130,7 +130,7 @@ describe('chaos: worker processes killed while rewards are paid', function () {
     await waitFor(async () => ((await locked()) === 0 ? true : undefined), LOCK_LIFETIME_MS + 10_000, 200);
     for (const w of workers) expect(await w.stop(), w.output.slice(-3000)).to.equal(0);
 
-    // The recomputation: SPEC §5 over each buyer's upline as it stands (the tree did not change).
+    // The recomputation: docs/spec.md §5 over each buyer's upline as it stands (the tree did not change).
     const expected = new Map<string, number>();
     let appRevenue = 0;
     let giftsPool = 0;

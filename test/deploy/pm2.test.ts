@@ -85,7 +85,7 @@ describe('pm2: the ecosystem file runs the service as deployed', function () {
       SHUTDOWN_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
     };
-    await migrateDatabase(uri, dbName); // as the README says: `npm run migrate`, then start
+    await migrateDatabase(uri, dbName); // as docs/operating.md says: `npm run migrate`, then start
     await pm2('start', 'ecosystem.config.cjs');
   });
 

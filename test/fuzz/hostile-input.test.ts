@@ -56,7 +56,7 @@ async function hostileCredentials(secret: string, customerId: string, customerTo
   return { hostileCustomer, hostileAdmin };
 }
 
-/** SPEC §4: every error is {success:false, error:{code, message, details?}}, nothing else. */
+/** docs/spec.md §4: every error is {success:false, error:{code, message, details?}}, nothing else. */
 function expectSpecError(answer: Answer, where: string) {
   expect(answer.headers['content-type'], where).to.match(/^application\/json/);
   const body = JSON.parse(answer.text) as Record<string, unknown>;
@@ -115,7 +115,7 @@ describe('hostile input (property-based, every endpoint)', function () {
 
   // The fixture (ids) exists only after `before`; mocha needs the tests' names now.
   endpoints({ customerId: '', cartSku: '', missingJobId: '' }).forEach(({ method, path }, i) => {
-    it(`${method} ${path}: never a 5xx, errors as SPEC §4, every change refused`, async function () {
+    it(`${method} ${path}: never a 5xx, errors as docs/spec.md §4, every change refused`, async function () {
       const endpoint = list[i]!;
       this.timeout(Math.max(60_000, RUNS * 500));
       const property = fc.asyncProperty(hostileRequests(endpoint, creds, sys.ctx.config.bodyLimitBytes), async (request) => {

@@ -11,7 +11,7 @@ import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
- * SPEC §12: the audit finds every kind of tampering done directly in the database, naming the
+ * docs/spec.md §12: the audit finds every kind of tampering done directly in the database, naming the
  * purchase or user each time — and, the tampering undone, the same books are clean again (so
  * each finding comes from the tampering, and the check can fail and can pass).
  */

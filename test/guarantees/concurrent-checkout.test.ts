@@ -4,7 +4,7 @@ import { Shop } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
 /**
- * SPEC §2/§4: a wallet never goes negative, also under any number of concurrent checkouts. Needs
+ * docs/spec.md §2/§4: a wallet never goes negative, also under any number of concurrent checkouts. Needs
  * real transactions: the debit, the purchase and the cart clear commit together, so every request
  * but one either conflicts and is retried on a snapshot that already shows the emptied cart (409),
  * or sees a balance below the total (402).

@@ -7,7 +7,7 @@ const ELECTION_S = 3;
 const RUN_MS = 9_000;
 
 /**
- * SPEC §4, §10 through an election (issue 14): the primary steps down under checkout load (no
+ * docs/spec.md §4, §10 through an election (issue 14): the primary steps down under checkout load (no
  * primary for 3 s, then a new one). Requests meanwhile answer 503 fast — never a 500, never a
  * hang — and say nothing changed only when nothing did; once there is a primary again everything
  * recovers by itself: every purchase answered 200 is paid, nothing is charged twice, nothing stays

@@ -18,7 +18,7 @@ const PRICE = 1000;
 type Step = { op: 'rewards' | 'refund' | 'reversal'; purchase: number };
 
 /**
- * SPEC §11's invariants over random trees and random interleavings of rewards runs (first run,
+ * docs/spec.md §11's invariants over random trees and random interleavings of rewards runs (first run,
  * retry, duplicate delivery), refunds (first and repeated) and reversal runs (early, duplicate),
  * each followed by what the queue would still do (pending runs and reversals).
  */
@@ -87,7 +87,7 @@ describe('refunds over random interleavings (property-based)', function () {
           } else {
             expect(p.rewards!.status).to.equal('completed');
             expect(sum, 'conservation').to.equal(p.rewards!.totalRewardPoints);
-            // The independent recomputation of SPEC §5 over the tree as it stands.
+            // The independent recomputation of docs/spec.md §5 over the tree as it stands.
             const ancestors = await m().User.find({ _id: { $in: (await m().User.findById(buyer.id).lean())!.ancestors } }).lean();
             const byId = new Map(ancestors.map((a) => [a._id.toString(), a]));
             const buyerDoc = (await m().User.findById(buyer.id).lean())!;

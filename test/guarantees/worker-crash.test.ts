@@ -9,7 +9,7 @@ const JOB = 'process-checkout-rewards';
 const BETWEEN_WRITES = 'failpoint rewards.afterLedgerEntries';
 
 /**
- * SPEC §10: a worker that dies mid-job loses nothing, and a graceful stop that times out leaves
+ * docs/spec.md §10: a worker that dies mid-job loses nothing, and a graceful stop that times out leaves
  * nothing stranded. Real worker processes, killed or stopped exactly between a run's ledger
  * entries and its `completed` mark (a failpoint holds the run there).
  */

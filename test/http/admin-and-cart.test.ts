@@ -5,7 +5,7 @@ import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { testMongo } from '../support/test-run.js';
 
-/** SPEC §6: the admin, cart, account and operations endpoints. */
+/** docs/spec.md §6: the admin, cart, account and operations endpoints. */
 describe('admin, cart and operations endpoints', function () {
   let sys: TestSystem;
   let shop: Shop;
@@ -68,7 +68,7 @@ describe('admin, cart and operations endpoints', function () {
       expect(stored!.referrer!.toString()).to.equal(referrer.body.data.id);
     });
 
-    it('applies the defaults of SPEC §3 to omitted fields', async function () {
+    it('applies the defaults of docs/spec.md §3 to omitted fields', async function () {
       const res = await admin.post('/api/admin/users', { name: 'Dee', email: email('dee') });
       expect(res.status).to.equal(201);
       expect(res.body.data).to.deep.include({ referrerId: null, level: null, isActive: true, isVerified: true, walletBalance: 0 });

@@ -14,7 +14,7 @@ interface AuditState {
 }
 
 /**
- * SPEC §12: one audit, three ways in — the scheduled `audit-ledger` job (metrics, one log line
+ * docs/spec.md §12: one audit, three ways in — the scheduled `audit-ledger` job (metrics, one log line
  * per finding), `GET/POST /api/admin/audit`, and `npm run audit:books` (exit code, --json,
  * progress on stderr).
  */

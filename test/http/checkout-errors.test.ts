@@ -4,7 +4,7 @@ import type { Response } from 'supertest';
 import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 
-/** SPEC §4: every refused checkout answers the error shape with the exact status, and writes nothing. */
+/** docs/spec.md §4: every refused checkout answers the error shape with the exact status, and writes nothing. */
 describe('checkout errors', function () {
   let sys: TestSystem;
   let shop: Shop;

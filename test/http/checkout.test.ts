@@ -34,7 +34,7 @@ describe('checkout over HTTP', function () {
         transactionId,
         cartTotal: 1000,
         newWalletBalance: 4000,
-        // SPEC §4: the original system's words, which its clients read ("accepted for background
+        // docs/spec.md §4: the original system's words, which its clients read ("accepted for background
         // processing"), whatever the purchase's own status says while its job waits.
         rewards: { totalRewardPoints: 100, status: 'processing' },
         note: 'Tree rewards and level upgrades are being processed in the background',

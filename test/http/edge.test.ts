@@ -162,7 +162,7 @@ describe('edge: hostile input', function () {
   });
 
   describe("the dashboard's own errors", function () {
-    it('answer with the error body of SPEC §4 (here: stats while the queue is stopped)', async function () {
+    it('answer with the error body of docs/spec.md §4 (here: stats while the queue is stopped)', async function () {
       await sys.ctx.agenda.stop();
       try {
         const res = await sys.http.get('/admin/jobs/api/stats').set('Authorization', adminAuth);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
-/** SPEC §4: the same Idempotency-Key from the same user returns the first result and changes nothing. */
+/** docs/spec.md §4: the same Idempotency-Key from the same user returns the first result and changes nothing. */
 describe('checkout idempotency', function () {
   let sys: TestSystem;
   let shop: Shop;

@@ -5,7 +5,7 @@ import { adminAuth, startTestSystem, type TestSystem } from '../support/system.j
 const MAX = Number.MAX_SAFE_INTEGER;
 
 /**
- * SPEC §2: money is integers within the safe range. Past Number.MAX_SAFE_INTEGER a double can't
+ * docs/spec.md §2: money is integers within the safe range. Past Number.MAX_SAFE_INTEGER a double can't
  * hold every integer, so a credit would be lost to rounding while answering 200. No balance or
  * total may leave the range: such a request is refused and changes nothing.
  */

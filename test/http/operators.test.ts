@@ -119,7 +119,7 @@ describe('operators: a purchase, its jobs, and the retry', function () {
     expect(await jobDocs(id)).to.have.length(1);
   });
 
-  it('after Agendash\'s Requeue (a new job), the purchase shows both jobs: the new one completed, the old one still failed (README: Troubleshooting)', async function () {
+  it('after Agendash\'s Requeue (a new job), the purchase shows both jobs: the new one completed, the old one still failed (docs/operating.md: Troubleshooting)', async function () {
     const id = await failedForGood();
     const [old] = await jobDocs(id);
     const requeue = await sys.http.post('/admin/jobs/api/jobs/requeue').set('Authorization', adminAuth).send({ jobIds: [old!._id.toString()] });

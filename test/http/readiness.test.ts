@@ -11,7 +11,7 @@ import { waitFor } from '../support/wait.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Issue 14, finding 9: what `/ready` means (README, Deployment). Ready = the process can serve:
+ * Issue 14, finding 9: what `/ready` means (docs/operating.md, "Liveness and readiness"). Ready = the process can serve:
  * it has started (the route exists only then) and its database had a writable primary within
  * the last READY_DATABASE_GRACE_MS. An election of a few seconds hits every API process at once;
  * if they all turned not-ready the load balancer would have no endpoint left and clients would

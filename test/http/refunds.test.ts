@@ -6,7 +6,7 @@ import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 
-/** SPEC §11 over HTTP: a refund gives the money back and leaves nothing of the purchase's rewards. */
+/** docs/spec.md §11 over HTTP: a refund gives the money back and leaves nothing of the purchase's rewards. */
 describe('refunds', function () {
   let sys: TestSystem;
   let shop: Shop;

@@ -3,7 +3,7 @@ import { captureLogs } from '../support/log-capture.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { ADMIN, adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 
-/** SPEC §8: prices from the catalog only, customers see their own, admin behind Basic auth, no secret logged. */
+/** docs/spec.md §8: prices from the catalog only, customers see their own, admin behind Basic auth, no secret logged. */
 describe('security', function () {
   let sys: TestSystem;
   let shop: Shop;

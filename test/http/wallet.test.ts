@@ -15,7 +15,7 @@ interface StatementEntry {
 }
 
 /**
- * SPEC §2 and §6: every change of a wallet is an entry of its journal — credits (who, why, an
+ * docs/spec.md §2 and §6: every change of a wallet is an entry of its journal — credits (who, why, an
  * initial balance included), purchases, refunds — and the statement lists them newest first with
  * the running balance, which ends at the wallet's balance. A credit honours Idempotency-Key.
  */

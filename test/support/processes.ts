@@ -1,5 +1,5 @@
 /**
- * Real OS processes for fault tests (TESTING.md, "Faults with real processes"): started the way
+ * Real OS processes for fault tests (docs/testing.md, "Faults with real processes"): started the way
  * the README says, watched through their output, signalled by PID, and every one of them (and
  * every descendant seen) killed by PID when the test ends. Every wait is bounded.
  */

@@ -15,7 +15,7 @@ function refused(env: Record<string, string>): ConfigError {
   expect.fail(`loadConfig(${JSON.stringify(env)}) should have thrown`);
 }
 
-describe('configuration (SPEC §9)', function () {
+describe('configuration (docs/spec.md §9)', function () {
   describe('defaults', function () {
     it('has the documented defaults with an empty environment', function () {
       const config = loadConfig({});

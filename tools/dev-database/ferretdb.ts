@@ -1,7 +1,7 @@
 /**
  * FerretDB fallback: a MongoDB-wire-protocol server over SQLite (the default) or, when asked
  * (FERRETDB_POSTGRESQL_URL), over PostgreSQL, built from the project's own Go program in
- * tools/ferretdb (see TESTING.md for why and for what it cannot do).
+ * tools/ferretdb (see docs/testing.md, "Building FerretDB here", for why and for what it cannot do).
  *
  * The binary is built once per machine (per source hash) into node_modules/.cache and started
  * on a kernel-chosen free port, or the one asked for. The child exits when its stdin closes, so it dies with this

@@ -1,5 +1,5 @@
 /**
- * Finds a MongoDB for tests, development and benchmarks (TESTING.md, "How the project finds a MongoDB"):
+ * Finds a MongoDB for tests, development and benchmarks (docs/database.md, "How MongoDB is found"):
  *   1. a URI given by the caller (MONGODB_URI) → used as is;
  *   2. mongodb-memory-server as a one-node replica set (honours MONGOMS_SYSTEM_BINARY);
  *   3. if no mongod binary can be had: FerretDB behind the project's replica-set front
@@ -142,7 +142,7 @@ async function startMemoryReplSet(log: Logger, port: number | undefined): Promis
   };
 }
 
-/** Resolves a MongoDB in TESTING.md's order; see the module comment. */
+/** Resolves a MongoDB in the order of docs/database.md; see the module comment. */
 export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedMongo> {
   const { log } = opts;
   const given = opts.uri?.trim();

@@ -34,7 +34,7 @@ export const PRODUCTS: DemoProduct[] = [
 
 /**
  * The demo referral tree, top down. The spine (Farah → … → Ava) is 15 people deep and the buyers
- * Zoe and Yuri hang at its bottom, so their upline shows every rule of SPEC §5 in one walk:
+ * Zoe and Yuri hang at its bottom, so their upline shows every rule of docs/spec.md §5 in one walk:
  * paid slots, a duplicate level, inactive / unverified / level-less members, unpaid slots (D, F)
  * and a J group of three. Xena buys through a side branch. The other members fill the tree out.
  */

@@ -3,7 +3,7 @@ import { finding, signed, type Finding } from '../findings.js';
 import { PAID, distributionOf, expectedEntries, originalsOf, statusOf, type PurchaseBooks } from '../purchase-books.js';
 
 /**
- * A paid purchase's stored distribution adds up (SPEC §5, with the configured rules): its reward
+ * A paid purchase's stored distribution adds up (docs/spec.md §5, with the configured rules): its reward
  * total is the share of the purchase total, app revenue and tree budget their shares of it, the
  * payouts within the tree budget and each within a slot, and app + gifts + payouts = the total.
  */

@@ -2,7 +2,7 @@ import { finding, type Finding } from '../findings.js';
 import { originalsOf, refundsOf, reversalsOf, statusOf, sumOf, type PurchaseBooks } from '../purchase-books.js';
 
 /**
- * A refunded purchase (SPEC §11) has exactly one refund entry giving its buyer the total back,
+ * A refunded purchase (docs/spec.md §11) has exactly one refund entry giving its buyer the total back,
  * its rewards settled as refunded (cancelled, reversing, reversed) and, once reversed or
  * cancelled, its entries net to zero. A purchase not refunded has no refund entry.
  */

@@ -25,7 +25,7 @@ export interface Database {
 }
 
 /**
- * How the process talks to MongoDB when it goes away (SPEC §4, §10: answer 503 fast, recover
+ * How the process talks to MongoDB when it goes away (docs/spec.md §4, §10: answer 503 fast, recover
  * by itself). An operation waits at most SERVER_SELECTION_TIMEOUT_MS for a usable server, so
  * a request fails within about a second, and the error handler answers 503 with Retry-After.
  */
@@ -76,7 +76,7 @@ export async function openDatabase(config: AppConfig, log: Logger, options: Data
   const capabilities = await detectCapabilities(db);
   const serverName = `${capabilities.kind} ${capabilities.version}`;
   if (!capabilities.transactions) {
-    // One code path: every unit of work is a transaction, on every server (SPEC §1).
+    // One code path: every unit of work is a transaction, on every server (docs/spec.md §1).
     await connection.close();
     await mongo.stop();
     throw new DatabaseUnavailable(
