@@ -73,7 +73,7 @@ describe('pm2: the ecosystem file runs the service as deployed', function () {
       PM2_HOME: home,
       PM2_FROM_SOURCE: '1',
       API_INSTANCES: '2',
-      WORKER_INSTANCES: '1', // one worker: FerretDB's lock is not atomic (README)
+      WORKER_INSTANCES: '1',
       NODE_ENV: 'test',
       MONGODB_URI: uri,
       MONGODB_DB: dbName,

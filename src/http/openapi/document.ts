@@ -19,7 +19,7 @@ export const openApiDocument = {
     { name: 'admin: catalogue' },
     { name: 'admin: purchases', description: 'What happened to a purchase, and making it pay' },
     { name: 'admin: rewards' },
-    { name: 'admin: books', description: 'The books audit: every balance is the sum of its entries (README, The books)' },
+    { name: 'admin: books', description: 'The books audit: every balance is the sum of its entries (docs/money-and-books.md)' },
     { name: 'admin: jobs', description: 'Agendash, the queue\'s dashboard, at /admin/jobs' },
     { name: 'operations' },
   ],

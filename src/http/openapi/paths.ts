@@ -105,7 +105,7 @@ export const paths: Record<string, Record<string, Operation>> = {
   '/api/admin/audit': {
     get: {
       summary: "The books audit's last report, and a run in progress",
-      description: 'README, The books: what the audit proves and what to do with a finding.',
+      description: 'docs/money-and-books.md: what the audit proves and what to do with a finding.',
       tags: ['admin: books'],
       security: admin,
       responses: { 200: ok('AuditState'), ...errors(401) },

@@ -152,7 +152,7 @@ export class UnitOfWork {
     for (let retry = 0; ; retry++) {
       // The commit's own time limit, set as it starts: the driver (7.8, sessions.js commitTransaction)
       // reads it from the transaction's options, which startTransaction fixes too early for this.
-      // Not in the driver's typings; test/integration/unit-of-work-commit.test.ts sees it on the wire.
+      // Not in the driver's typings; test/http/commit-outcome.test.ts sees it on the wire.
       (session as unknown as { transaction: { options: { maxTimeMS?: number } } }).transaction.options.maxTimeMS = Math.max(COMMIT_MIN_MS, deadline - Date.now());
       try {
         await session.commitTransaction();

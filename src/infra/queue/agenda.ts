@@ -37,7 +37,7 @@ export function createAgenda(db: Db, queue: QueueConfig, role: 'api' | 'worker',
     defaultConcurrency: 1,
     defaultLockLifetime: queue.lockLifetimeMs,
     // Off by default: each job run then writes its events (start, success or fail, retry) to
-    // `agenda_logs`, 2-3 more writes per run into a collection nothing trims (README, Jobs).
+    // `agenda_logs`, 2-3 more writes per run into a collection nothing trims (docs/jobs-and-queue.md).
     logging: queue.logging,
   });
   // Where the server has change streams (a replica set), a worker hears of a due job at once
