@@ -3,7 +3,7 @@ import Joi from 'joi';
 import { DEFAULTS } from './defaults.js';
 
 import { parseFailpoints } from '../src/infra/failpoints.js';
-import { validateLevelThresholds, validateRewardRules, type Level, type RewardRules } from '../src/rewards/rules.js';
+import { LEVELS, validateLevelThresholds, validateRewardRules, type Level, type RewardRules } from '../src/rewards/rules.js';
 
 export type { Level };
 
@@ -94,6 +94,11 @@ type Env = Record<string, string | undefined>;
 
 const int = (min: number, max = Number.MAX_SAFE_INTEGER) => Joi.number().integer().min(min).max(max);
 const bps = () => int(0, 10_000);
+/** `A=1,B=5000,…`: pairs of a level (src/rewards/rules.ts LEVELS) and an amount. */
+const levelThresholdsPattern = () => {
+  const pair = `(${LEVELS.join('|')})=\\d+`;
+  return new RegExp(`^${pair}(,${pair})*$`);
+};
 const interval = () => Joi.string().pattern(/^\d+ (second|minute|hour)s?$/);
 const CRON_FIELD = String.raw`[\d*][\d*/,-]*`;
 const intervalOrCron = () =>
@@ -148,7 +153,7 @@ const VARIABLES = {
   TREE_BPS: bps().default(DEFAULTS.rewards.treeBps),
   SLOT_BPS: bps().default(DEFAULTS.rewards.slotBps),
   MAX_UPLINE_DEPTH: int(1, 1000).default(DEFAULTS.rewards.maxDepth),
-  LEVEL_THRESHOLDS: Joi.string().pattern(/^([A-J]=\d+)(,[A-J]=\d+)*$/).message('must look like A=1,B=5000,…'),
+  LEVEL_THRESHOLDS: Joi.string().pattern(levelThresholdsPattern()).message('must look like A=1,B=5000,…'),
   // HTTP server: where it listens, how long a slow client may take, how long shutdown keeps accepting and waits for requests.
   HOST: Joi.string().hostname().message('must be an IP address or a host name'),
   HTTP_REQUEST_TIMEOUT_MS: int(1_000, 3_600_000).default(DEFAULTS.http.requestTimeoutMs),

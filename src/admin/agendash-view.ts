@@ -3,7 +3,8 @@ import type { Db } from 'mongodb';
 import { countJobsByState } from '../infra/queue/count-jobs-by-state.js';
 import { queryJobsPage } from '../infra/queue/query-jobs-page.js';
 
-const STATES: readonly JobState[] = ['running', 'scheduled', 'queued', 'completed', 'failed', 'repeating', 'paused'];
+/** Every state Agenda's computeJobState gives a job (and 'paused'): what Agendash lists by. */
+export const JOB_STATES = ['running', 'scheduled', 'queued', 'completed', 'failed', 'repeating', 'paused'] as const satisfies readonly JobState[];
 
 /** The count the overview already holds for a list narrowed by name (or not) and state (or not). */
 function totalFrom(overview: JobsOverview[], name: string | undefined, state: JobState | undefined): number {
@@ -21,7 +22,7 @@ export function agendashView(db: Db, data?: Record<string, unknown>): Agenda {
   let overview: Promise<JobsOverview[]> | undefined;
   const getJobsOverview = () => (overview ??= countJobsByState(db));
   const queryJobs = async (options: JobsQueryOptions) => {
-    if (options.state !== undefined && !STATES.includes(options.state)) return { jobs: [], total: 0 };
+    if (options.state !== undefined && !(JOB_STATES as readonly JobState[]).includes(options.state)) return { jobs: [], total: 0 };
     const name = typeof options.name === 'string' && options.name ? options.name : undefined;
     return queryJobsPage(db, { ...options, ...(data ? { data } : {}) }, async (state) => totalFrom(await getJobsOverview(), name, state));
   };

@@ -7,7 +7,8 @@ import { entryWithoutPurchase } from './checks/entry-purchase.js';
 import { addPools, emptyPools, poolContribution, poolsMatchDistributions } from './checks/pools.js';
 import { finding, type Finding } from './findings.js';
 import { CheckpointWriter, FindingLog, Phases, Suspects, type AuditPhase, type Suspect } from './audit-run.js';
-import { UNPAID, statusOf } from './purchase-books.js';
+import { statusOf } from './purchase-books.js';
+import { UNPAID_STATUSES } from '../purchases/lifecycle.js';
 import { everyPurchasesBooks, everyUsersBooks, onePurchasesBooks, oneUsersBooks } from './read-books.js';
 import { checksOf, type AuditReport } from './report.js';
 import { duplicateEntryKeys } from './data/duplicate-entry-keys.js';
@@ -132,7 +133,7 @@ async function auditPurchases(run: Run) {
     if (books.purchase) scanned.purchases += 1;
     scanned.purchaseEntries += books.entries.length;
     const status = statusOf(books);
-    if (status && UNPAID.includes(status)) inProgress.unpaid += 1;
+    if (status && UNPAID_STATUSES.includes(status)) inProgress.unpaid += 1;
     if (status === 'reversing') inProgress.reversing += 1;
     const contribution = poolContribution(books);
     addPools(pools, contribution);

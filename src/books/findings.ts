@@ -18,7 +18,8 @@ export const CHECKS = {
 export type CheckName = keyof typeof CHECKS;
 export const CHECK_NAMES = Object.keys(CHECKS) as CheckName[];
 
-export type SubjectKind = 'user' | 'purchase' | 'entry' | 'pool' | 'ledger';
+export const SUBJECT_KINDS = ['user', 'purchase', 'entry', 'pool', 'ledger'] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
 
 export interface Finding {
   check: CheckName;

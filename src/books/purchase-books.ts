@@ -9,11 +9,6 @@ export interface PurchaseBooks {
   entries: LedgerDoc[];
 }
 
-/** Statuses in which the rewards were paid: the distribution's entries must all exist. */
-export const PAID: readonly RewardStatus[] = ['completed', 'reversing', 'reversed'];
-/** Statuses in which nothing may be paid yet. */
-export const UNPAID: readonly RewardStatus[] = ['pending', 'processing', 'failed'];
-
 export const isOriginal = (e: LedgerDoc) => e.type === 'reward' || e.type === 'app_revenue' || e.type === 'gifts_pool';
 export const originalsOf = (b: PurchaseBooks) => b.entries.filter(isOriginal);
 export const reversalsOf = (b: PurchaseBooks) => b.entries.filter((e) => e.type === 'reversal');

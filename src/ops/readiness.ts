@@ -20,10 +20,12 @@ export interface Probe {
   error?: string;
 }
 
+/** ready: all is well; degraded: ready, but the database has been unusable for less than the grace; not ready. */
+export const READINESS_STATUSES = ['ready', 'degraded', 'not ready'] as const;
+
 export interface Readiness {
   ready: boolean;
-  /** ready: all is well; degraded: ready, but the database has been unusable for less than the grace; not ready. */
-  status: 'ready' | 'degraded' | 'not ready';
+  status: (typeof READINESS_STATUSES)[number];
   database: Probe & { unavailableForMs?: number; graceMs: number };
   queue: Probe;
 }

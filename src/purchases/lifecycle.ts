@@ -35,6 +35,12 @@ export const REACHABLE_FROM: Readonly<Record<RewardStatus, readonly RewardStatus
 export const SETTLED_STATUSES: readonly RewardStatus[] = ['completed', 'cancelled', 'reversing', 'reversed'];
 /** Work still due or needing an operator: what the backlog metric counts. */
 export const OPEN_STATUSES = ['pending', 'processing', 'failed', 'reversing'] as const satisfies readonly RewardStatus[];
+/** Nothing is paid yet: no reward, app-revenue or gifts-pool entry may exist (a run pays all in one transaction). */
+export const UNPAID_STATUSES: readonly RewardStatus[] = ['pending', 'processing', 'failed'];
+/** The rewards were paid: every entry of the distribution exists (reversed, or being reversed, after a refund). */
+export const PAID_STATUSES: readonly RewardStatus[] = ['completed', 'reversing', 'reversed'];
+/** Only a refund leads here (statusAfterRefund, then the reversal). */
+export const REFUNDED_STATUSES: readonly RewardStatus[] = ['cancelled', 'reversing', 'reversed'];
 
 export function isSettled(status: RewardStatus): boolean {
   return SETTLED_STATUSES.includes(status);

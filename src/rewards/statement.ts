@@ -1,4 +1,4 @@
-import type { LedgerDoc, Models } from '../infra/database/models.js';
+import { POINT_ENTRY_TYPES, type LedgerDoc, type Models } from '../infra/database/models.js';
 import { after, newestFirst, pageOf } from '../http/paging.js';
 import { pointsOfUser } from './points.js';
 
@@ -19,7 +19,7 @@ function presentCredit(entry: LedgerDoc) {
 export async function rewardStatement(models: Models, userId: string, page: { limit: number; cursor?: string }) {
   const cursor = after(page.cursor);
   const [docs, total] = await Promise.all([
-    models.Ledger.find({ $and: [{ user: userId, type: { $in: ['reward', 'reversal'] } }, cursor] })
+    models.Ledger.find({ $and: [{ user: userId, type: { $in: POINT_ENTRY_TYPES } }, cursor] })
       .sort(newestFirst)
       .limit(page.limit + 1)
       .lean(),

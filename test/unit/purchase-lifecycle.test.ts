@@ -1,5 +1,16 @@
 import { expect } from 'chai';
-import { canMove, isSettled, OPEN_STATUSES, REACHABLE_FROM, REWARD_STATUSES, statusAfterRefund, type RewardStatus } from '../../src/purchases/lifecycle.js';
+import {
+  canMove,
+  isSettled,
+  OPEN_STATUSES,
+  PAID_STATUSES,
+  REACHABLE_FROM,
+  REFUNDED_STATUSES,
+  REWARD_STATUSES,
+  statusAfterRefund,
+  UNPAID_STATUSES,
+  type RewardStatus,
+} from '../../src/purchases/lifecycle.js';
 
 /** The purchase's rewards lifecycle (src/purchases/lifecycle.ts): its legal moves, and only those. */
 describe('the purchase lifecycle', function () {
@@ -43,5 +54,14 @@ describe('the purchase lifecycle', function () {
   it('the backlog counts only open statuses', function () {
     const open: readonly RewardStatus[] = OPEN_STATUSES;
     expect(open.filter((s) => isSettled(s) && s !== 'reversing')).to.deep.equal([]);
+  });
+
+  it('names its groups of statuses by the moves: unpaid = not settled, paid = completed and what follows it, refunded = what a refund leads to', function () {
+    // What a status leads to, itself included (from a settled status: no cycles).
+    const following = (from: RewardStatus): RewardStatus[] => [from, ...REWARD_STATUSES.filter((to) => to !== from && canMove(from, to)).flatMap(following)];
+    expect(UNPAID_STATUSES).to.have.members(REWARD_STATUSES.filter((s) => !isSettled(s)));
+    expect(PAID_STATUSES).to.have.members(following('completed'));
+    const afterRefund = new Set(REWARD_STATUSES.map(statusAfterRefund).flatMap(following));
+    expect(REFUNDED_STATUSES).to.have.members([...afterRefund]);
   });
 });

@@ -1,6 +1,7 @@
 import { bpsShare, type RewardRules } from '../../rewards/rules.js';
 import { finding, signed, type Finding } from '../findings.js';
-import { PAID, distributionOf, expectedEntries, originalsOf, statusOf, type PurchaseBooks } from '../purchase-books.js';
+import { PAID_STATUSES } from '../../purchases/lifecycle.js';
+import { distributionOf, expectedEntries, originalsOf, statusOf, type PurchaseBooks } from '../purchase-books.js';
 
 /**
  * A paid purchase's stored distribution adds up (docs/spec.md §5, with the configured rules): its reward
@@ -10,7 +11,7 @@ import { PAID, distributionOf, expectedEntries, originalsOf, statusOf, type Purc
 export function distributionAddsUp(books: PurchaseBooks, rules: RewardRules): Finding[] {
   const { purchase, purchaseId: id } = books;
   const status = statusOf(books);
-  if (!purchase?.rewards || !status || !PAID.includes(status)) return [];
+  if (!purchase?.rewards || !status || !PAID_STATUSES.includes(status)) return [];
   const d = distributionOf(books);
   if (!d) return [finding('distribution', 'purchase', id, `rewards are ${status} but no distribution is stored`)];
   if (!Number.isSafeInteger(purchase.amount) || purchase.amount < 0) return [finding('distribution', 'purchase', id, `purchase total ${purchase.amount} is not an amount`)];
@@ -42,7 +43,7 @@ export function distributionAddsUp(books: PurchaseBooks, rules: RewardRules): Fi
 export function entriesMatchDistribution(books: PurchaseBooks): Finding[] {
   const status = statusOf(books);
   const d = distributionOf(books);
-  if (!status || !PAID.includes(status) || !d) return [];
+  if (!status || !PAID_STATUSES.includes(status) || !d) return [];
   const id = books.purchaseId;
   const expected = expectedEntries(id, d);
   const found: Finding[] = [];

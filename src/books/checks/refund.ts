@@ -1,3 +1,4 @@
+import { REFUNDED_STATUSES } from '../../purchases/lifecycle.js';
 import { finding, type Finding } from '../findings.js';
 import { originalsOf, refundsOf, reversalsOf, statusOf, sumOf, type PurchaseBooks } from '../purchase-books.js';
 
@@ -14,7 +15,7 @@ export function refundNetsToZero(books: PurchaseBooks): Finding[] {
   const found: Finding[] = [];
   if (!purchase.refund) {
     if (refunds.length > 0) found.push(finding('refund', 'purchase', id, `${refunds.length} refund entries (${sumOf(refunds)}) but the purchase is not marked refunded`, { expected: 0, actual: sumOf(refunds) }));
-    if (status === 'cancelled' || status === 'reversing' || status === 'reversed') found.push(finding('refund', 'purchase', id, `rewards are ${status} but the purchase is not refunded`));
+    if (REFUNDED_STATUSES.includes(status)) found.push(finding('refund', 'purchase', id, `rewards are ${status} but the purchase is not refunded`));
     return found;
   }
   if (refunds.length !== 1) {
@@ -24,7 +25,7 @@ export function refundNetsToZero(books: PurchaseBooks): Finding[] {
     if (refund.amount !== purchase.amount) found.push(finding('refund', 'purchase', id, `refund entry is ${refund.amount}, the purchase total is ${purchase.amount}`, { expected: purchase.amount, actual: refund.amount }));
     if (refund.user?.toString() !== purchase.user?.toString()) found.push(finding('refund', 'purchase', id, `refund entry credits user ${String(refund.user)}, the buyer is ${String(purchase.user)}`));
   }
-  if (status !== 'cancelled' && status !== 'reversing' && status !== 'reversed') {
+  if (!REFUNDED_STATUSES.includes(status)) {
     found.push(finding('refund', 'purchase', id, `refunded but its rewards are ${status}`));
   }
   if (status === 'reversed' || status === 'cancelled') {

@@ -1,5 +1,6 @@
 import { finding, type Finding } from '../findings.js';
-import { PAID, UNPAID, originalsOf, reversalsOf, reversedKey, statusOf, sumOf, type PurchaseBooks } from '../purchase-books.js';
+import { PAID_STATUSES, UNPAID_STATUSES } from '../../purchases/lifecycle.js';
+import { originalsOf, reversalsOf, reversedKey, statusOf, sumOf, type PurchaseBooks } from '../purchase-books.js';
 
 /**
  * A purchase's rewards status says what its entries are: paid (completed, reversing, reversed)
@@ -11,10 +12,10 @@ export function statusMatchesEntries(books: PurchaseBooks): Finding[] {
   if (!books.purchase || !status) return [];
   const id = books.purchaseId;
   const originals = originalsOf(books);
-  if (PAID.includes(status) && originals.length === 0) {
+  if (PAID_STATUSES.includes(status) && originals.length === 0) {
     return [finding('settlement', 'purchase', id, `rewards are ${status} but no reward, app-revenue or gifts-pool entry exists`)];
   }
-  if (UNPAID.includes(status) && originals.length > 0) {
+  if (UNPAID_STATUSES.includes(status) && originals.length > 0) {
     return [finding('settlement', 'purchase', id, `rewards are ${status} but ${originals.length} entries (${sumOf(originals)} points) are written`, { expected: 0, actual: sumOf(originals) })];
   }
   if (status === 'cancelled') {

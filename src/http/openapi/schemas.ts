@@ -1,8 +1,13 @@
+import { JOB_STATES } from '../../admin/agendash-view.js';
+import { CHECK_NAMES, SUBJECT_KINDS } from '../../books/findings.js';
+import { AUDIT_RUN_STATUSES, POINT_ENTRY_TYPES, WALLET_ENTRY_TYPES } from '../../infra/database/models.js';
+import { READINESS_STATUSES } from '../../ops/readiness.js';
 import { REWARD_STATUSES } from '../../purchases/lifecycle.js';
+import { LEVELS } from '../../rewards/rules.js';
 /**
  * The API's data shapes as JSON Schema (OpenAPI 3.1). Objects list every field they may carry
  * (`additionalProperties: false`), so a field added to a response without documenting it fails
- * test/http/openapi.test.ts.
+ * test/http/openapi.test.ts. Every enum is the code's own constant, imported: none is restated here.
  */
 type Schema = Record<string, unknown>;
 
@@ -21,7 +26,7 @@ const int = { type: 'integer', minimum: 0 };
 const str = { type: 'string' };
 const bool = { type: 'boolean' };
 const date = { type: 'string', format: 'date-time' };
-const level = { type: 'string', enum: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'] };
+const level = { type: 'string', enum: [...LEVELS] };
 const status = { type: 'string', enum: [...REWARD_STATUSES] };
 /** Points can be negative: a reversal of points already spent leaves them owed. */
 const points = { type: 'integer' };
@@ -67,7 +72,7 @@ export const schemas: Record<string, Schema> = {
   WalletEntry: obj(
     {
       id,
-      type: { type: 'string', enum: ['wallet_credit', 'purchase', 'refund'] },
+      type: { type: 'string', enum: [...WALLET_ENTRY_TYPES] },
       amount: { type: 'integer', description: 'What the entry did to the wallet: positive in (credit, refund), negative out (purchase)' },
       balanceAfter: { type: 'integer', description: 'The running balance: every entry up to this one, summed' },
       purchaseId: nullable(id),
@@ -78,11 +83,11 @@ export const schemas: Record<string, Schema> = {
     ['by'],
   ),
   WalletStatement: page('WalletEntry', { walletBalance: { ...int, description: 'The wallet now; the newest entry\'s balanceAfter equals it while the books hold' } }),
-  AuditRun: obj({ id, trigger: { type: 'string', description: 'schedule, admin' }, status: { type: 'string', enum: ['running', 'finished', 'failed'] }, startedAt: date, finishedAt: nullable(date), error: nullable(str) }),
+  AuditRun: obj({ id, trigger: { type: 'string', description: 'schedule, admin' }, status: { type: 'string', enum: [...AUDIT_RUN_STATUSES] }, startedAt: date, finishedAt: nullable(date), error: nullable(str) }),
   AuditFinding: obj(
     {
       check: ref('AuditCheckName'),
-      subject: obj({ kind: { type: 'string', enum: ['user', 'purchase', 'entry', 'pool', 'ledger'] }, id: str }),
+      subject: obj({ kind: { type: 'string', enum: [...SUBJECT_KINDS] }, id: str }),
       message: str,
       expected: { type: 'integer' },
       actual: { type: 'integer' },
@@ -90,7 +95,7 @@ export const schemas: Record<string, Schema> = {
     },
     ['expected', 'actual', 'difference'],
   ),
-  AuditCheckName: { type: 'string', enum: ['wallet', 'lifetime-spend', 'distribution', 'settlement', 'refund', 'reversal', 'pools', 'entry-purchase', 'unique-keys', 'points-checkpoint'] },
+  AuditCheckName: { type: 'string', enum: [...CHECK_NAMES] },
   AuditReport: obj({
     startedAt: date,
     finishedAt: date,
@@ -204,7 +209,7 @@ export const schemas: Record<string, Schema> = {
   Job: obj({
     id,
     name: str,
-    state: { type: 'string', enum: ['scheduled', 'queued', 'running', 'completed', 'failed', 'repeating', 'paused'], description: "Agenda's computeJobState, as Agendash shows it" },
+    state: { type: 'string', enum: [...JOB_STATES], description: "Agenda's computeJobState, as Agendash shows it" },
     failCount: int,
     failReason: nullable(str),
     lastRunAt: nullable(date),
@@ -243,7 +248,7 @@ export const schemas: Record<string, Schema> = {
   RewardCredit: obj({
     id,
     purchaseId: nullable(id),
-    type: { type: 'string', enum: ['reward', 'reversal'], description: 'reversal: the purchase was refunded; the amount is negative' },
+    type: { type: 'string', enum: [...POINT_ENTRY_TYPES], description: 'reversal: the purchase was refunded; the amount is negative' },
     slot: nullable(str),
     depth: nullable(int),
     amount: points,
@@ -260,7 +265,7 @@ export const schemas: Record<string, Schema> = {
   Readiness: {
     ...obj(
       {
-        status: { type: 'string', enum: ['ready', 'degraded', 'not ready'], description: 'degraded: ready, but the database has had no usable primary for less than graceMs (an election)' },
+        status: { type: 'string', enum: [...READINESS_STATUSES], description: 'degraded: ready, but the database has had no usable primary for less than graceMs (an election)' },
         database: obj({ ok: bool, error: str, unavailableForMs: int, graceMs: int, server: str, version: str, transactions: bool, source: str }, ['error', 'unavailableForMs']),
         queue: obj({ ok: bool, error: str }, ['error']),
       },

@@ -238,11 +238,14 @@ const pointCheckpointSchema = new Schema<PointCheckpointDoc>(
   { timestamps: { createdAt: false, updatedAt: true }, versionKey: false },
 );
 
+export const AUDIT_RUN_STATUSES = ['running', 'finished', 'failed'] as const;
+export type AuditRunStatus = (typeof AUDIT_RUN_STATUSES)[number];
+
 /** One run of the books audit (src/books/): what it checked and what it found. */
 export interface AuditRunDoc {
   _id: Types.ObjectId;
   trigger: string;
-  status: 'running' | 'finished' | 'failed';
+  status: AuditRunStatus;
   startedAt: Date;
   /** Renewed while it runs: a run whose heartbeat is old died with its process. */
   heartbeatAt: Date;
@@ -255,7 +258,7 @@ export interface AuditRunDoc {
 const auditRunSchema = new Schema<AuditRunDoc>(
   {
     trigger: { type: String, required: true },
-    status: { type: String, enum: ['running', 'finished', 'failed'], required: true },
+    status: { type: String, enum: AUDIT_RUN_STATUSES, required: true },
     startedAt: { type: Date, required: true },
     heartbeatAt: { type: Date, required: true },
     finishedAt: { type: Date, default: null },
