@@ -2,7 +2,7 @@ import { Router } from 'express';
 import Joi from 'joi';
 import type { AppContext } from '../shared/context.js';
 import type { TokenService } from '../http/auth.js';
-import { amount, noBody, objectId, sku, validate } from '../http/validate.js';
+import { amount, balance, noBody, objectId, sku, validate } from '../http/validate.js';
 import { notFoundRoute } from '../http/error-handler.js';
 import { pageQuery } from '../http/paging.js';
 import { LEVELS } from '../rewards/rules.js';
@@ -22,7 +22,7 @@ const newUserBody = Joi.object({
   level: Joi.string().valid(...LEVELS).allow(null),
   isActive: Joi.boolean().strict(),
   isVerified: Joi.boolean().strict(),
-  walletBalance: Joi.number().integer().strict().min(0).max(Number.MAX_SAFE_INTEGER),
+  walletBalance: balance(),
 }).required();
 const productBody = Joi.object({
   sku: sku().required(),

@@ -1,6 +1,7 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { CartDoc, Models, PricedLine, UserDoc } from '../infra/database/models.js';
-import { AmountOutOfRange, CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
+import { CartChanged, EmptyCart, InsufficientFunds, NotFound } from '../shared/errors.js';
+import { canRaiseBy, outOfRange } from '../shared/money.js';
 
 /** What every step of a checkout runs in: its transaction. */
 export interface CheckoutTx {
@@ -41,18 +42,18 @@ export async function reserveIdempotencyKey(
 
 /**
  * The conditional debit: it matches only while the balance covers the total, so it never goes
- * negative, and while the lifetime spend stays a safe integer. Returns the balance after it.
+ * negative, and while the lifetime spend stays exact (src/shared/money.ts). Returns the balance after it.
  */
 export async function debitWallet({ models, session }: CheckoutTx, userId: string, total: number): Promise<number> {
   const debited = await models.User.findOneAndUpdate(
-    { _id: userId, walletBalance: { $gte: total }, lifetimeSpend: { $lte: Number.MAX_SAFE_INTEGER - total } },
+    { _id: userId, walletBalance: { $gte: total }, lifetimeSpend: canRaiseBy(total) },
     { $inc: { walletBalance: -total, lifetimeSpend: total } },
     { returnDocument: 'after', session },
   ).lean();
   if (!debited) {
     const user = await mustExist(models, userId, session);
     if (user.walletBalance < total) throw new InsufficientFunds('Wallet balance is below the cart total', { cartTotal: total, walletBalance: user.walletBalance });
-    throw new AmountOutOfRange('This purchase would take the lifetime spend past the largest amount the service keeps exactly');
+    throw outOfRange(`A purchase of ${total}`, 'lifetime spend');
   }
   return debited.walletBalance;
 }

@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { ValidationFailed } from '../shared/errors.js';
+import { MAX_AMOUNT } from '../shared/money.js';
 
 /** Validates input at the edge: unknown fields rejected, all problems reported at once. */
 export function validate<T>(schema: Joi.Schema<T>, value: unknown, where: 'body' | 'params' | 'query' | 'header'): T {
@@ -13,8 +14,10 @@ export function validate<T>(schema: Joi.Schema<T>, value: unknown, where: 'body'
   return result;
 }
 
-/** Money and quantities: positive safe integers in the smallest unit. */
-export const amount = () => Joi.number().integer().strict().min(1).max(Number.MAX_SAFE_INTEGER);
+/** Money and quantities: positive integers in the smallest unit, kept exactly (src/shared/money.ts). */
+export const amount = () => Joi.number().integer().strict().min(1).max(MAX_AMOUNT);
+/** A balance: like an amount, and may be 0. */
+export const balance = () => Joi.number().integer().strict().min(0).max(MAX_AMOUNT);
 export const objectId = () => Joi.string().hex().length(24);
 export const sku = () => Joi.string().pattern(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/).message('{#label} must be 1-64 letters, digits, . _ -');
 /** For routes that take no body: none, or an empty JSON object; any field in it is unknown. */

@@ -2,7 +2,8 @@ import type { ClientSession, Types } from 'mongoose';
 import type { AppContext } from '../shared/context.js';
 import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund } from '../infra/database/models.js';
 import type { RewardStatus } from '../purchases/lifecycle.js';
-import { AmountOutOfRange, CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
+import { CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
+import { canRaiseBy, outOfRange } from '../shared/money.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import * as transitions from '../purchases/data/transitions.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
@@ -88,13 +89,13 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
 async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: number, session: ClientSession) {
   const { User } = ctx.database.models;
   const credited = await User.updateOne(
-    { _id: userId, walletBalance: { $lte: Number.MAX_SAFE_INTEGER - amount }, lifetimeSpend: { $gte: amount } },
+    { _id: userId, walletBalance: canRaiseBy(amount), lifetimeSpend: { $gte: amount } },
     { $inc: { walletBalance: amount, lifetimeSpend: -amount } },
     { session },
   );
   if (credited.modifiedCount === 1) return;
   if (!(await User.exists({ _id: userId }).session(session))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
-  throw new AmountOutOfRange(`Crediting ${amount} back would take the wallet past ${Number.MAX_SAFE_INTEGER}`);
+  throw outOfRange(`Crediting ${amount} back`, 'wallet');
 }
 
 function present(purchase: LedgerDoc, refund: PurchaseRefund, rewardsStatus: RewardStatus, alreadyRefunded: boolean): RefundResult {

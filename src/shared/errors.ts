@@ -58,7 +58,7 @@ export class IdempotencyKeyReused extends DomainError {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
 }
 
-/** An amount that would take a balance or total past Number.MAX_SAFE_INTEGER, where integers stop being exact. */
+/** An amount that would take a balance or total past MAX_AMOUNT (src/shared/money.ts), where integers stop being exact. */
 export class AmountOutOfRange extends DomainError {
   readonly status = 409;
   readonly code = 'AMOUNT_OUT_OF_RANGE';

@@ -1,6 +1,7 @@
 import { isDuplicateKeyError, ObjectId, type LedgerDoc } from '../infra/database/models.js';
 import type { AppContext } from '../shared/context.js';
-import { AmountOutOfRange, IdempotencyKeyReused } from '../shared/errors.js';
+import { IdempotencyKeyReused } from '../shared/errors.js';
+import { outOfRange } from '../shared/money.js';
 import { getUser } from '../accounts/users.js';
 import { creditKeys } from './journal.js';
 import {addToBalance } from './data/add-to-balance.js';
@@ -42,7 +43,7 @@ export async function creditWallet(ctx: AppContext, request: CreditRequest): Pro
       const user = await addToBalance(models, request.userId, request.amount, session);
       if (!user) {
         const existing = await getUser(models, request.userId, session); // NotFound when there is no such user
-        throw new AmountOutOfRange(`A credit of ${request.amount} would take the wallet past ${Number.MAX_SAFE_INTEGER}`, { walletBalance: existing.walletBalance });
+        throw outOfRange(`A credit of ${request.amount}`, 'wallet', { walletBalance: existing.walletBalance });
       }
       const written = await insertCreditEntry(
         models,

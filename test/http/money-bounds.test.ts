@@ -49,4 +49,17 @@ describe('money stays within the safe-integer range', function () {
     expect(res.body.error.code).to.equal('AMOUNT_OUT_OF_RANGE');
     expect(await shop.state(buyer)).to.deep.equal(before);
   });
+
+  it('refuses a refund that would take the wallet past it, and changes nothing', async function () {
+    const buyer = await shop.customer({ walletBalance: 100 });
+    await shop.addToCart(buyer, 'BOUND-ITEM', 1);
+    const id = (await shop.checkout(buyer)).body.data.transactionId as string;
+    await sys.ctx.database.models.User.updateOne({ _id: buyer.id }, { $set: { walletBalance: MAX - 50 } });
+    const before = await shop.state(buyer);
+    const res = await sys.http.post(`/api/admin/purchases/${id}/refund`).set('Authorization', adminAuth).send({});
+    expect(res.status, JSON.stringify(res.body)).to.equal(409);
+    expect(res.body.error.code).to.equal('AMOUNT_OUT_OF_RANGE');
+    expect(await shop.state(buyer)).to.deep.equal(before);
+    expect((await sys.ctx.database.models.Ledger.findById(id).lean())!.refund ?? null, 'the purchase is not marked refunded').to.equal(null);
+  });
 });

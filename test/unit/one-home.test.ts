@@ -65,4 +65,8 @@ describe('one home for each piece of knowledge', function () {
     expect(own).to.deep.equal(["enum: ['revived', 'created', 'waiting']"]);
     expect(copiesOf(/\benum:\s*\[\s*['"]/, ['src/http/openapi'], ['src/http/openapi/schemas.ts'])).to.deep.equal([]);
   });
+
+  it('the safe-integer guard of money is src/shared/money.ts: no other code names MAX_SAFE_INTEGER', function () {
+    expect(copiesOf(/MAX_SAFE_INTEGER/, ['src', 'jobs'], ['src/shared/money.ts'])).to.deep.equal([]);
+  });
 });
