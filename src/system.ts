@@ -13,7 +13,7 @@ import { onePollAtATime } from './infra/queue/one-poll-at-a-time.js';
 import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgotten-locks.js';
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
-import { createApp } from './http/app.js';
+import { createApp } from './app.js';
 import { countJobOutcomes } from './ops/job-metrics.js';
 import { createOpsApp } from './ops/ops-app.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';

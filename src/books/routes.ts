@@ -21,8 +21,8 @@ async function auditState(ctx: AppContext) {
   };
 }
 
-/** Admin: the books audit's last report, and a way to start one (mounted under /api/admin). */
-export function auditRoutes(ctx: AppContext): Router {
+/** Admin: the books audit's last report, and a way to start one (mounted at /api/admin, behind the admin credentials). */
+export function adminAuditRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/audit', async (_req, res) => {
     res.json({ success: true, data: await auditState(ctx) });

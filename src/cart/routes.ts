@@ -10,6 +10,7 @@ const addItemBody = Joi.object({
 }).required();
 const skuParams = Joi.object({ sku: sku().required() });
 
+/** The customer's cart (mounted at /api, behind the bearer token). */
 export function cartRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/', async (req, res) => {
@@ -24,5 +25,5 @@ export function cartRoutes(ctx: AppContext): Router {
     validate(noBody(), req.body ?? {}, 'body');
     res.json({ success: true, data: await removeItem(ctx.database.models, req.userId!, params.sku) });
   });
-  return router;
+  return Router().use('/cart', router);
 }

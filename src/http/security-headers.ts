@@ -6,7 +6,7 @@ import helmet from 'helmet';
  * (`X-Frame-Options: DENY` and CSP `frame-ancestors 'none'`), no referrer, same-origin resource
  * and opener policies. The API answers JSON and text only, so its CSP allows nothing at all.
  * Agendash replaces this CSP with its own on everything it serves (its assets need `'self'`);
- * src/http/dashboard.ts adds the framing and form directives to that one. /docs (Swagger UI) gets
+ * src/admin/dashboard.ts adds the framing and form directives to that one. /docs (Swagger UI) gets
  * one of its own, src/http/docs.ts.
  */
 export const securityHeaders: RequestHandler = helmet({

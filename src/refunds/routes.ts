@@ -7,8 +7,8 @@ import { refundPurchase } from './refund-purchase.js';
 const idParams = Joi.object({ id: objectId().required() });
 const refundBody = Joi.object({ reason: Joi.string().trim().min(1).max(500) });
 
-/** Admin: refund a purchase (docs/spec.md §11). Mounted under /api/admin, behind the admin credentials. */
-export function refundRoutes(ctx: AppContext): Router {
+/** Admin: refund a purchase (docs/spec.md §11). Mounted at /api/admin, behind the admin credentials. */
+export function adminRefundRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/purchases/:id/refund', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');

@@ -3,6 +3,7 @@ import Joi from 'joi';
 import { validate } from '../http/validate.js';
 import { pageQuery } from '../http/paging.js';
 import type { AppContext } from '../shared/context.js';
+import { poolTotals } from './pools.js';
 import { rewardStatement } from './statement.js';
 
 const statementQuery = Joi.object({ ...pageQuery });
@@ -13,6 +14,15 @@ export function rewardRoutes(ctx: AppContext): Router {
   router.get('/rewards', async (req, res) => {
     const page = validate(statementQuery, req.query, 'query');
     res.json({ success: true, data: await rewardStatement(ctx.database.models, req.userId!, page) });
+  });
+  return router;
+}
+
+/** Admin: the totals of the app-revenue and gifts pools (mounted at /api/admin, behind the admin credentials). */
+export function adminRewardRoutes(ctx: AppContext): Router {
+  const router = Router();
+  router.get('/pools', async (_req, res) => {
+    res.json({ success: true, data: await poolTotals(ctx.database.models) });
   });
   return router;
 }

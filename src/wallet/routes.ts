@@ -20,7 +20,7 @@ export function walletRoutes(ctx: AppContext): Router {
   return router;
 }
 
-/** Admin: credit a wallet, and read its statement (mounted under /api/admin). */
+/** Admin: credit a wallet, and read its statement (mounted at /api/admin, behind the admin credentials). */
 export function adminWalletRoutes(ctx: AppContext): Router {
   const router = Router();
   router.post('/users/:id/wallet', async (req, res) => {

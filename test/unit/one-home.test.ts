@@ -1,24 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { JOB_STATES } from '../../src/admin/agendash-view.js';
 import { REWARD_STATUSES } from '../../src/purchases/lifecycle.js';
 import { LEVELS } from '../../src/rewards/rules.js';
-
-/** Every TypeScript file under `dir`, as `dir/…` paths. */
-function sources(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => path.join(dir, f).split(path.sep).join('/'))
-    .sort();
-}
-
-/** The code of a file without its comments, so that a comment may name what it explains. */
-function code(file: string): string {
-  return readFileSync(file, 'utf8')
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-}
+import { code, sources } from '../support/sources.js';
 
 /** The files of `dirs` (other than `home`) whose code matches `pattern`. */
 function copiesOf(pattern: RegExp, dirs: string[], home: string[]): string[] {

@@ -1,13 +1,13 @@
 import { Router, type RequestHandler } from 'express';
 import Joi from 'joi';
 import { createExpressMiddleware } from 'agendash';
-import { agendashList } from '../admin/agendash-list.js';
+import { agendashList } from './agendash-list.js';
 import type { AppContext } from '../shared/context.js';
 import { NotFound } from '../shared/errors.js';
 import { dashboardGuard } from './dashboard-guard.js';
-import { jsonBody } from './json-body.js';
-import { DASHBOARD_CSP_ADDITIONS, noStore } from './security-headers.js';
-import { objectId, validate } from './validate.js';
+import { jsonBody } from '../http/json-body.js';
+import { DASHBOARD_CSP_ADDITIONS, noStore } from '../http/security-headers.js';
+import { objectId, validate } from '../http/validate.js';
 
 const jobIds = Joi.object({ jobIds: Joi.array().items(objectId()).max(1000).required() }).required();
 const text = (max = 200) => Joi.string().max(max);
@@ -74,7 +74,7 @@ const errorBodiesAsSpec: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * Agendash at `/admin/jobs` (behind the admin credentials, mounted by app.ts). Agendash parses
+ * Agendash at `/admin/jobs` (behind the admin credentials, mounted by src/app.ts). Agendash parses
  * bodies itself with express.json()/urlencoded() at their 100 kB default and accepts forms; here
  * every body is refused unless JSON, parsed first with the service's own limit (413 beyond it),
  * so Agendash's parsers find the request already read and skip it.
