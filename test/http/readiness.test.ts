@@ -5,8 +5,8 @@ import request from 'supertest';
 import { opsRoutes } from '../../src/ops/routes.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
-import { testMongo, testRun } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
+import { ownFront } from '../support/own-front.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,13 +26,7 @@ describe('readiness through an election', function () {
   let admin: MongoClient | undefined;
 
   beforeEach(async function () {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 3 }).start();
+    front = await ownFront(this, 3);
     sys = await startTestSystem({ env: { MONGODB_URI: front.uri } });
     admin = await MongoClient.connect(front.uri);
   });

@@ -4,8 +4,8 @@ import { JOBS_COLLECTION, agendaName } from '../../src/infra/queue/agenda.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { testMongo, testRun } from '../support/test-run.js';
 import { waitFor } from '../support/wait.js';
+import { ownFront } from '../support/own-front.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -24,13 +24,7 @@ describe('database availability through an election', function () {
   let admin: MongoClient | undefined;
 
   beforeEach(async function () {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 3 }).start();
+    front = await ownFront(this, 3);
   });
   afterEach(async function () {
     await sys?.shutdown();

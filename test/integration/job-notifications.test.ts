@@ -7,8 +7,8 @@ import { createAgenda } from '../../src/infra/queue/agenda.js';
 import { onePollAtATime } from '../../src/infra/queue/one-poll-at-a-time.js';
 import { captureLogs } from '../support/log-capture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
-import { testMongo, testRun } from '../support/test-run.js';
+import { testMongo } from '../support/test-run.js';
+import { ownFront } from '../support/own-front.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const JOB_NAMES = ['notify-a', 'notify-b', 'notify-c'];
@@ -176,12 +176,7 @@ describe('job change notifications', function () {
 
   it('a change stream that fails to open (not a refusal): bounded backoff, said once', async function () {
     // A front of this test's own, so its fault reaches no other suite: every aggregate fails.
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.test) this.test.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    const front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! } }).start();
+    const front = await ownFront(this, 1);
     const own = await MongoClient.connect(front.uri, { monitorCommands: true });
     let attempts = 0;
     own.on('commandStarted', (e) => {

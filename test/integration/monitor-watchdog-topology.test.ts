@@ -5,7 +5,7 @@ import { watchMonitors, type MonitorWatchdog } from '../../src/infra/database/mo
 import { logger } from '../../src/infra/logger.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { captureLogs, type LogLine } from '../support/log-capture.js';
-import { testMongo, testRun } from '../support/test-run.js';
+import { ownFront } from '../support/own-front.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,13 +29,7 @@ describe('the monitor watchdog and members leaving the replica set', function ()
   const silentSockets = new Set<net.Socket>();
 
   beforeEach(async function () {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 3, transactionLifetimeLimitSeconds: 30 }).start();
+    front = await ownFront(this, 3, { transactionLifetimeLimitSeconds: 30 });
   });
   afterEach(async function () {
     watchdog?.stop();

@@ -6,7 +6,7 @@ import { logger } from '../../src/infra/logger.js';
 import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
-import { testMongo, testRun } from '../support/test-run.js';
+import { ownFront } from '../support/own-front.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -61,13 +61,7 @@ describe('a stalled MongoDB monitor (driver race on a server closing its connect
   let watchdog: MonitorWatchdog | undefined;
 
   beforeEach(async function () {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 1 }).start();
+    front = await ownFront(this, 1);
     proxy = await TcpProxy.inFrontOf(front.uri);
     client = new MongoClient(`mongodb://127.0.0.1:${proxy.port}/?directConnection=true`, {
       serverSelectionTimeoutMS: CONNECTION_OPTIONS.serverSelectionTimeoutMS,

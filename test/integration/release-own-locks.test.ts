@@ -3,7 +3,7 @@ import { MongoClient, ObjectId } from 'mongodb';
 import { JOBS_COLLECTION } from '../../src/infra/queue/agenda.js';
 import { releaseOwnLocks } from '../../src/infra/queue/release-own-locks.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
-import { testMongo, testRun } from '../support/test-run.js';
+import { ownFront } from '../support/own-front.js';
 
 /**
  * Issue 14, item 10: releaseOwnLocks (shutdown, and recovery after an outage) is two
@@ -19,13 +19,7 @@ describe('releasing this process\'s job locks during an election', function () {
   let client: MongoClient;
 
   beforeEach(async function () {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (this.currentTest) this.currentTest.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      this.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members: 3 }).start();
+    front = await ownFront(this, 3);
     client = await MongoClient.connect(front.uri, { serverSelectionTimeoutMS: 1_000, heartbeatFrequencyMS: 2_000 });
   });
   afterEach(async function () {

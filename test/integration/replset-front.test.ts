@@ -8,7 +8,7 @@
 import { expect } from 'chai';
 import { MongoClient, MongoServerError, type Collection, type Document } from 'mongodb';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
-import { testMongo, testRun } from '../support/test-run.js';
+import { ownFront } from '../support/own-front.js';
 
 describe('the replica-set front', function () {
   this.timeout(60_000);
@@ -17,13 +17,7 @@ describe('the replica-set front', function () {
   let coll: Collection<Document>;
 
   async function open(ctx: Mocha.Context, members: number) {
-    await testMongo();
-    const port = testRun.mongo?.ferretdbPort;
-    if (port === undefined) {
-      if (ctx.test) ctx.test.title += ' [skipped: the run has no FerretDB behind a replica-set front]';
-      ctx.skip();
-    }
-    front = await new ReplSetFront({ upstream: { host: '127.0.0.1', port: port! }, members, transactionLifetimeLimitSeconds: 2 }).start();
+    front = await ownFront(ctx, members, { transactionLifetimeLimitSeconds: 2 });
     client = await MongoClient.connect(front.uri, { serverSelectionTimeoutMS: 5_000, heartbeatFrequencyMS: 500 });
     coll = client.db(`front_${process.pid}_${Date.now()}`).collection('things');
     await coll.insertOne({ _id: 1 as never, v: 1 });
