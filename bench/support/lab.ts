@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config/index.js';
+import { migrateDatabaseAt } from '../../src/infra/database/migrate.js';
 import { logger } from '../../src/infra/logger.js';
 import { startSystem, type System, type SystemOptions } from '../../src/system.js';
 import { SETTINGS } from './settings.js';
@@ -43,6 +44,8 @@ export class Lab {
       // reconciler must not enqueue them in the middle of a measurement.
       RECONCILE_GRACE_MS: String(60 * 60_000),
     });
+    // The first system's embedded database migrates itself; the others' databases, as a deploy would.
+    if (config.mongodbUri) await migrateDatabaseAt(config.mongodbUri, dbName);
     const system = await startSystem(config, logger, { ...options, port: 0 });
     this.owner ??= system;
     this.running.push(system);

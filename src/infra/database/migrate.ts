@@ -1,7 +1,8 @@
 import type { Db, Document } from 'mongodb';
 import { JOBS_COLLECTION } from '../queue/agenda.js';
 import { QUEUE_INDEXES } from '../queue/queue-indexes.js';
-import type { Models } from './models.js';
+import mongoose from 'mongoose';
+import { registerModels, type Models } from './models.js';
 import { DatabaseUnavailable } from './server.js';
 
 /**
@@ -20,6 +21,16 @@ export async function migrate(db: Db, models: Models): Promise<{ collections: nu
   for (const { key, options } of QUEUE_INDEXES) await db.collection(JOBS_COLLECTION).createIndex(key, options).catch(refused(JOBS_COLLECTION));
   const indexes = expected(models).length;
   return { collections: Object.keys(models).length + 1, indexes };
+}
+
+/** `npm run migrate` for the database `dbName` at `uri`, on a connection of its own (tests, the bench). */
+export async function migrateDatabaseAt(uri: string, dbName: string): Promise<void> {
+  const connection = await mongoose.createConnection(uri, { dbName, autoIndex: false }).asPromise();
+  try {
+    await migrate(connection.db!, registerModels(connection));
+  } finally {
+    await connection.close();
+  }
 }
 
 /** `collection: {key}` of every index this version needs that the database lacks (compared by keys). */
