@@ -2,28 +2,18 @@ import { expect } from 'chai';
 import { auditBooks } from '../../src/books/audit.js';
 import { formatReport } from '../../src/books/report.js';
 import { auditDeps } from '../../src/books/record-audit.js';
-import { computeDistribution, type UplineMember } from '../../src/rewards/distribution.js';
 import { pointsOf } from '../../src/rewards/points.js';
 import { LEVELS } from '../../src/rewards/rules.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { WorkerProcess } from '../support/worker-process.js';
+import { prng, recomputeDistribution } from '../support/chaos.js';
 
 const PURCHASES = Number(process.env.REFUND_CHAOS_PURCHASES ?? 24);
 const KILLS = Number(process.env.REFUND_CHAOS_KILLS ?? 6);
 const SEED = Number(process.env.REFUND_CHAOS_SEED ?? Date.now() % 100_000);
 const LOCK_LIFETIME_MS = 3000;
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Issue 15's attack on the deleted compensation path, now through transactions: purchases over a
@@ -147,14 +137,10 @@ describe('chaos: refunds at random moments while workers are killed', function (
         expect((await User.findById(entry.buyer.id).lean())!.walletBalance, `buyer of ${entry.id} got the money back`).to.equal(20_000);
         continue;
       }
-      const buyer = (await User.findById(purchase.user).lean())!;
-      const ancestors = await User.find({ _id: { $in: buyer.ancestors } }).lean();
-      const byId = new Map(ancestors.map((a) => [a._id.toString(), a]));
-      const upline: UplineMember[] = buyer.ancestors.map((id) => byId.get(id.toString())!).map((a) => ({ userId: a._id.toString(), level: a.level, isActive: a.isActive, isVerified: a.isVerified }));
-      const d = computeDistribution({ cartTotal: purchase.amount, buyerId: buyer._id.toString(), upline, rules: api.ctx.config.rewards });
+      const d = await recomputeDistribution(api, purchase);
       for (const p of d.payouts) expected.set(p.userId, (expected.get(p.userId) ?? 0) + p.amount);
       expect(entries.reduce((s, e) => s + e.amount, 0), `purchase ${entry.id} pays its reward total`).to.equal(d.totalRewardPoints);
-      expect(buyer.walletBalance, `buyer of ${entry.id} paid once`).to.equal(20_000 - purchase.amount);
+      expect((await User.findById(entry.buyer.id).lean())!.walletBalance, `buyer of ${entry.id} paid once`).to.equal(20_000 - purchase.amount);
     }
     const actual = await pointsOf(api.ctx.database.models, referrers.map((r) => r.id));
     let kept = 0;

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import type { LedgerType } from '../../src/infra/database/models.js';
-import { computeDistribution, type UplineMember } from '../../src/rewards/distribution.js';
 import { pointsOf } from '../../src/rewards/points.js';
 import { LEVELS } from '../../src/rewards/rules.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 import { WorkerProcess } from '../support/worker-process.js';
+import { prng, recomputeDistribution } from '../support/chaos.js';
 
 const JOB = 'process-checkout-rewards';
 const BETWEEN_WRITES = 'failpoint rewards.afterLedgerEntries';
@@ -17,17 +17,6 @@ const KILLS = Number(process.env.CHAOS_KILLS ?? 8);
 const SEED = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
 const LOCK_LIFETIME_MS = 3000;
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed with CHAOS_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * docs/spec.md §10 under attack: purchases over a referral tree while real worker processes are SIGKILLed
@@ -141,11 +130,7 @@ describe('chaos: worker processes killed while rewards are paid', function () {
     let rewardEntries = 0;
     const purchases = await Ledger.find({ _id: { $in: ids } }).lean();
     for (const purchase of purchases) {
-      const buyer = (await api.ctx.database.models.User.findById(purchase.user).lean())!;
-      const ancestors = await api.ctx.database.models.User.find({ _id: { $in: buyer.ancestors } }).lean();
-      const byId = new Map(ancestors.map((a) => [a._id.toString(), a]));
-      const upline: UplineMember[] = buyer.ancestors.map((id) => byId.get(id.toString())!).map((a) => ({ userId: a._id.toString(), level: a.level, isActive: a.isActive, isVerified: a.isVerified }));
-      const d = computeDistribution({ cartTotal: purchase.amount, buyerId: buyer._id.toString(), upline, rules: api.ctx.config.rewards });
+      const d = await recomputeDistribution(api, purchase);
       appRevenue += d.appRevenue;
       giftsPool += d.giftsPool;
       rewardEntries += d.payouts.length;

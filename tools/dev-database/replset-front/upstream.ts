@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { MessageReader, readHeader } from './wire.js';
+import { MessageReader } from './wire.js';
 
 /**
  * One connection to FerretDB, paired with one client connection of the front, so that what is
@@ -49,7 +49,7 @@ export class Upstream {
         for (const reply of this.reader.push(chunk)) {
           const waiter = this.waiting;
           this.waiting = undefined;
-          if (waiter && readHeader(reply).opCode) waiter.resolve(reply);
+          waiter?.resolve(reply);
         }
       });
       const fail = (error: Error) => {
