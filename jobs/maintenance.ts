@@ -19,7 +19,7 @@ export function defineMaintenanceJobs(agenda: Agenda, ctx: AppContext): void {
     ctx.log.info('job run', { job: JOB_NAMES.purgeFinishedJobs, outcome: 'completed', removed });
   });
   agenda.define(JOB_NAMES.expireIdempotencyKeys, async () => {
-    const removed = await expireIdempotencyKeys(ctx.database.models, new Date(Date.now() - ctx.config.idempotencyKeyRetentionMs));
+    const removed = await expireIdempotencyKeys(ctx, new Date(Date.now() - ctx.config.idempotencyKeyRetentionMs));
     ctx.log.info('job run', { job: JOB_NAMES.expireIdempotencyKeys, outcome: 'completed', removed });
   });
   defineAuditLedger(agenda, ctx);

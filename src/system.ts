@@ -14,6 +14,7 @@ import { releaseForgottenLocksAfterOutages } from './infra/queue/release-forgott
 import { releaseOwnLocks } from './infra/queue/release-own-locks.js';
 import { TokenService } from './http/auth.js';
 import { createApp } from './app.js';
+import { dataAccess } from './data-access.js';
 import { countJobOutcomes } from './ops/job-metrics.js';
 import { createOpsApp } from './ops/ops-app.js';
 import { registerQueueMetrics } from './ops/queue-metrics.js';
@@ -58,7 +59,7 @@ export async function startSystem(config: AppConfig, log: Logger, options: Syste
   agenda.on('error', (error: Error) => database.availability.reportBackgroundError('agenda', error));
   await agenda.ready;
 
-  const ctx: AppContext = { config, log, database, agenda, metrics, failpoints: new Failpoints(config.failpoints) };
+  const ctx: AppContext = { config, log, database, ...dataAccess(database), agenda, metrics, failpoints: new Failpoints(config.failpoints) };
   if (config.failpoints.size > 0) log.warn('FAILPOINTS set: this process pauses where a fault test asks', { failpoints: [...config.failpoints.keys()] });
   const tokens = new TokenService(config.token.secret, config.token.ttlSeconds);
   registerQueueMetrics(ctx);

@@ -1,8 +1,8 @@
 import type { ClientSession } from 'mongoose';
 import type { Level } from '../../config/index.js';
-import { isDuplicateKeyError, ObjectId, type Models, type UserDoc } from '../infra/database/models.js';
+import { ObjectId, type Models, type UserDoc } from '../infra/database/models.js';
 import type { Database } from '../infra/database/connection.js';
-import { Conflict, NotFound } from '../shared/errors.js';
+import { Conflict, NotFound, isDuplicateKeyError } from '../shared/errors.js';
 import { creditKeys } from '../wallet/journal.js';
 import { insertCreditEntry } from '../wallet/data/insert-wallet-entry.js';
 

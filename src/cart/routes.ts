@@ -14,16 +14,16 @@ const skuParams = Joi.object({ sku: sku().required() });
 export function cartRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/', async (req, res) => {
-    res.json({ success: true, data: await viewCart(ctx.database.models, req.userId!) });
+    res.json({ success: true, data: await viewCart(ctx.data, req.userId!) });
   });
   router.post('/items', async (req, res) => {
     const body = validate(addItemBody, req.body, 'body');
-    res.json({ success: true, data: await addItem(ctx.database.models, req.userId!, body.sku, body.quantity) });
+    res.json({ success: true, data: await addItem(ctx.data, req.userId!, body.sku, body.quantity) });
   });
   router.delete('/items/:sku', async (req, res) => {
     const params = validate(skuParams, req.params, 'params');
     validate(noBody(), req.body ?? {}, 'body');
-    res.json({ success: true, data: await removeItem(ctx.database.models, req.userId!, params.sku) });
+    res.json({ success: true, data: await removeItem(ctx.data, req.userId!, params.sku) });
   });
   return Router().use('/cart', router);
 }

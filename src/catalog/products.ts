@@ -1,7 +1,9 @@
-import type { ClientSession } from 'mongoose';
-import { isDuplicateKeyError, type CartLine, type Models, type PricedLine, type ProductDoc } from '../infra/database/models.js';
-import { after, newestFirst, pageOf } from '../http/paging.js';
-import { NotFound, ValidationFailed } from '../shared/errors.js';
+import type { CartLine, PricedLine, ProductDoc } from '../infra/database/models.js';
+import { pageOf } from '../http/paging.js';
+import type { Repositories } from '../data-access.js';
+import { isDuplicateKeyError, NotFound, ValidationFailed } from '../shared/errors.js';
+
+type Catalog = Pick<Repositories, 'catalog'>;
 
 /** Keeps every money computation (total × basis points) far inside the safe integer range. */
 export const MAX_ORDER_TOTAL = 100_000_000_000;
@@ -11,59 +13,39 @@ export function presentProduct(p: ProductDoc) {
 }
 
 /** Products newest first; `activeOnly` is the customers' catalogue. */
-export async function listProducts(models: Models, filter: { activeOnly?: boolean; active?: boolean; limit: number; cursor?: string }) {
-  const active = filter.activeOnly ? { active: true } : filter.active === undefined ? {} : { active: filter.active };
-  const docs = await models.Product.find({ $and: [active, after(filter.cursor)] })
-    .sort(newestFirst)
-    .limit(filter.limit + 1)
-    .lean();
+export async function listProducts({ catalog }: Catalog, filter: { activeOnly?: boolean; active?: boolean; limit: number; cursor?: string }) {
+  const docs = await catalog.productsPage({ active: filter.activeOnly ? true : filter.active, limit: filter.limit, cursor: filter.cursor });
   return pageOf(docs, filter.limit, presentProduct);
 }
 
 /**
- * Creates the product or updates it by sku in one findAndModify upsert, so two admins writing the
- * same new sku at once get one 201 and one 200. The sku comes from the filter; `createdAt` is set
- * on insert only (mongoose's timestamps add it as `$setOnInsert`).
- *
- * Two upserts racing on a new sku can both find nothing and both insert; the unique index on sku
- * refuses the second (E11000). MongoDB retries such an upsert itself in most cases, but not all;
- * FerretDB's findAndModify is read-then-write, so there it happens whenever two meet. Retried once,
- * the loser finds the winner's document and updates it: the product exists by then, so once is enough.
+ * Creates the product or updates it by sku, so two admins writing the same new sku at once get
+ * one 201 and one 200. Two upserts racing on a new sku can both find nothing and both insert; the
+ * unique index on sku refuses the second (E11000). MongoDB retries such an upsert itself in most
+ * cases, but not all; FerretDB's findAndModify is read-then-write, so there it happens whenever
+ * two meet. Retried once, the loser finds the winner's document and updates it: the product
+ * exists by then, so once is enough.
  */
-export async function upsertProduct(
-  models: Models,
-  input: { sku: string; name: string; price: number; active?: boolean },
-): Promise<{ product: ProductDoc; created: boolean }> {
-  const upsert = async () => {
-    const result = await models.Product.findOneAndUpdate(
-      { sku: input.sku },
-      { $set: { name: input.name, price: input.price, active: input.active ?? true } },
-      { upsert: true, returnDocument: 'after', includeResultMetadata: true, lean: true },
-    );
-    return { product: result.value as ProductDoc, created: result.lastErrorObject?.updatedExisting === false };
-  };
+export async function upsertProduct({ catalog }: Catalog, input: { sku: string; name: string; price: number; active?: boolean }): Promise<{ product: ProductDoc; created: boolean }> {
+  const product = { ...input, active: input.active ?? true };
   try {
-    return await upsert();
+    return await catalog.upsertProductBySku(product);
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    return upsert();
+    return catalog.upsertProductBySku(product);
   }
 }
 
-export async function findActiveProduct(models: Models, sku: string): Promise<ProductDoc> {
-  const product = await models.Product.findOne({ sku, active: true }).lean();
+export async function findActiveProduct({ catalog }: Catalog, sku: string): Promise<ProductDoc> {
+  const [product] = await catalog.findActiveProducts([sku]);
   if (!product) throw new NotFound('PRODUCT', `No active product with sku ${sku}`, { skus: [sku] });
   return product;
 }
 
 /** Prices cart lines from the catalog — never from the client. Unknown or inactive SKUs are a 404. */
-export async function priceLines(
-  models: Models,
-  lines: readonly CartLine[],
-  session?: ClientSession,
-): Promise<{ lines: PricedLine[]; total: number }> {
+export async function priceLines({ catalog }: Catalog, lines: readonly CartLine[]): Promise<{ lines: PricedLine[]; total: number }> {
   const skus = [...new Set(lines.map((l) => l.sku))];
-  const products = await models.Product.find({ sku: { $in: skus }, active: true }).session(session ?? null).lean();
+  const products = await catalog.findActiveProducts(skus);
   const bySku = new Map(products.map((p) => [p.sku, p]));
   const missing = skus.filter((s) => !bySku.has(s));
   if (missing.length > 0) throw new NotFound('PRODUCT', `Unknown or inactive products in cart: ${missing.join(', ')}`, { skus: missing });

@@ -19,7 +19,7 @@ export function catalogRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/products', async (req, res) => {
     const page = validate(catalogueQuery, req.query, 'query');
-    res.json({ success: true, data: await listProducts(ctx.database.models, { ...page, activeOnly: true }) });
+    res.json({ success: true, data: await listProducts(ctx.data, { ...page, activeOnly: true }) });
   });
   return router;
 }
@@ -27,15 +27,14 @@ export function catalogRoutes(ctx: AppContext): Router {
 /** Admin: create or update a product, list every product (mounted at /api/admin, behind the admin credentials). */
 export function adminCatalogRoutes(ctx: AppContext): Router {
   const router = Router();
-  const { models } = ctx.database;
   router.post('/products', async (req, res) => {
     const body = validate(productBody, req.body, 'body');
-    const { product, created } = await upsertProduct(models, body);
+    const { product, created } = await upsertProduct(ctx.data, body);
     res.status(created ? 201 : 200).json({ success: true, data: presentProduct(product) });
   });
 
   router.get('/products', async (req, res) => {
-    res.json({ success: true, data: await listProducts(models, validate(productsQuery, req.query, 'query')) });
+    res.json({ success: true, data: await listProducts(ctx.data, validate(productsQuery, req.query, 'query')) });
   });
   return router;
 }

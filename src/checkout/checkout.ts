@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CartLine } from '../infra/database/models.js';
-import { isDuplicateKeyError, ObjectId } from '../infra/database/models.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import { priceLines } from '../catalog/products.js';
 import type { AppContext } from '../shared/context.js';
-import { CartChanged, CommitOutcomeUnknown, Conflict, EmptyCart, IdempotencyKeyReused } from '../shared/errors.js';
-import { clearCart, debitWallet, loadCart, recordPurchase, reserveIdempotencyKey, type CheckoutTx } from './checkout-steps.js';
+import { CartChanged, CommitOutcomeUnknown, Conflict, EmptyCart, IdempotencyKeyReused, isDuplicateKeyError } from '../shared/errors.js';
+import { newId, toId, type Id } from '../shared/ids.js';
+import { clearCart, debitWallet, loadCart } from './checkout-steps.js';
 import { bpsShare } from '../rewards/rules.js';
-import { findPurchase } from '../purchases/find-purchase.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
 
 export interface CheckoutRequest {
@@ -54,7 +53,6 @@ function fingerprint(lines: readonly CartLine[]): string {
  * transaction — then enqueue the rewards job. A lost enqueue is picked up by the reconciler.
  */
 export async function checkout(ctx: AppContext, request: CheckoutRequest): Promise<CheckoutResponse> {
-  const { models, unitOfWork } = ctx.database;
   const idempotencyId = request.idempotencyKey ? `${request.userId}:${request.idempotencyKey}` : undefined;
 
   if (idempotencyId) {
@@ -64,19 +62,18 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
 
   let response: CheckoutResponse;
   /** The purchase id of the attempt whose commit was sent last: an unknown outcome is read back by it. */
-  let attempted: InstanceType<typeof ObjectId> | undefined;
+  let attempted: Id | undefined;
   try {
-    response = await unitOfWork.run({ name: 'checkout' }, async (session) => {
-      const tx: CheckoutTx = { models, session };
+    response = await ctx.unitOfWork.run({ name: 'checkout' }, async (tx) => {
       const cart = await loadCart(tx, request.userId, request.cartVersion);
-      const { lines, total } = await priceLines(models, cart.items, session);
-      const purchaseId = (attempted = new ObjectId());
-      const buyer = new ObjectId(request.userId);
+      const { lines, total } = await priceLines(tx, cart.items);
+      const purchaseId = (attempted = newId());
+      const buyer = toId(request.userId);
       const totalRewardPoints = bpsShare(total, ctx.config.rewards.rewardBps);
 
-      if (idempotencyId) await reserveIdempotencyKey(tx, { id: idempotencyId, user: buyer, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId });
+      if (idempotencyId) await tx.idempotencyKeys.reserveIdempotencyKey({ id: idempotencyId, user: buyer, cartFingerprint: fingerprint(cart.items), transactionId: purchaseId });
       const walletBalanceAfter = await debitWallet(tx, request.userId, total);
-      await recordPurchase(tx, { id: purchaseId, user: buyer, total, lines, totalRewardPoints, walletBalanceAfter });
+      await tx.purchases.recordPurchase({ id: purchaseId, user: buyer, total, lines, totalRewardPoints, walletBalanceAfter });
       await clearCart(tx, cart);
       return checkoutResponse(purchaseId.toString(), total, walletBalanceAfter, totalRewardPoints);
     });
@@ -103,8 +100,8 @@ export async function checkout(ctx: AppContext, request: CheckoutRequest): Promi
  * says "unknown" and how to learn the outcome — never "nothing changed", after which a client that
  * rebuilds its cart would pay twice.
  */
-async function resolveUnknownOutcome(ctx: AppContext, error: CommitOutcomeUnknown, purchaseId: InstanceType<typeof ObjectId> | undefined, idempotencyId: string | undefined): Promise<CheckoutResponse> {
-  const purchase = purchaseId ? await findPurchase(ctx.database.models, purchaseId).catch(() => null) : null;
+async function resolveUnknownOutcome(ctx: AppContext, error: CommitOutcomeUnknown, purchaseId: Id | undefined, idempotencyId: string | undefined): Promise<CheckoutResponse> {
+  const purchase = purchaseId ? await ctx.data.purchases.findPurchase(purchaseId).catch(() => null) : null;
   if (purchase) {
     ctx.metrics.checkouts.inc({ outcome: 'success' });
     ctx.log.warn('checkout commit confirmed by reading it back after an unknown commit result', { transactionId: purchase._id.toString() });
@@ -121,14 +118,13 @@ async function resolveUnknownOutcome(ctx: AppContext, error: CommitOutcomeUnknow
 
 /** The answer of the first checkout with this key, rebuilt from its purchase; null if the key is new. */
 async function replayIfSeen(ctx: AppContext, idempotencyId: string, userId: string): Promise<CheckoutResponse | null> {
-  const { models } = ctx.database;
-  // Majority: a replay must not answer from a write that an election could still roll back.
-  const seen = await models.Idempotency.findById(idempotencyId).readConcern('majority').lean();
+  const { idempotencyKeys, purchases, cart: carts } = ctx.data;
+  const seen = await idempotencyKeys.findCommittedIdempotencyKey(idempotencyId);
   if (!seen) return null;
   // The key and its purchase commit together; a key without one would be a hand edit.
-  const purchase = await findPurchase(models, seen.transactionId);
+  const purchase = await purchases.findPurchase(seen.transactionId);
   if (!purchase) throw new Conflict('A checkout with this Idempotency-Key is still in progress; retry shortly');
-  const cart = await models.Cart.findOne({ user: userId }).lean();
+  const cart = await carts.findCart(userId);
   // The first checkout emptied the cart; a cart with other contents means the key is being reused.
   if (cart && cart.items.length > 0 && fingerprint(cart.items) !== seen.cartFingerprint) {
     throw new IdempotencyKeyReused('This Idempotency-Key was used for a different cart');

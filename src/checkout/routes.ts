@@ -18,7 +18,7 @@ export function checkoutRoutes(ctx: AppContext): Router {
   });
   router.get('/transactions/:id', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
-    res.json({ success: true, data: await getPurchaseForOwner(ctx.database.models, id, req.userId!) });
+    res.json({ success: true, data: await getPurchaseForOwner(ctx, id, req.userId!) });
   });
   return router;
 }

@@ -1,9 +1,9 @@
-import type { Models } from '../infra/database/models.js';
+import type { AppContext } from '../shared/context.js';
 import { NotFound } from '../shared/errors.js';
 
 /** A purchase with its rewards, for its owner only: another customer's id answers 404, like an unknown one. */
-export async function getPurchaseForOwner(models: Models, transactionId: string, userId: string) {
-  const purchase = await models.Ledger.findOne({ _id: transactionId, type: 'purchase', user: userId }).lean();
+export async function getPurchaseForOwner(ctx: AppContext, transactionId: string, userId: string) {
+  const purchase = await ctx.data.purchases.findPurchaseOfUser(transactionId, userId);
   if (!purchase) throw new NotFound('TRANSACTION', `Transaction ${transactionId} not found`);
   return {
     id: purchase._id.toString(),

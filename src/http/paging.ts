@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { Types } from 'mongoose';
+import type { Id } from '../shared/ids.js';
 import { ValidationFailed } from '../shared/errors.js';
 
 /**
@@ -19,7 +19,7 @@ export interface Page<T> {
 }
 
 interface Keyed {
-  _id: Types.ObjectId;
+  _id: Id;
   createdAt: Date;
 }
 

@@ -1,4 +1,4 @@
-import type { Models } from '../infra/database/models.js';
+import type { Repositories } from '../data-access.js';
 import { REWARD_STATUSES as STATUSES, type RewardStatus } from './lifecycle.js';
 /** Enough for stable percentiles; the newest purchases of the window are the ones read. */
 const MAX_SAMPLE = 10_000;
@@ -14,14 +14,11 @@ export function percentile(sorted: readonly number[], p: number): number | null 
  * Purchases by rewards status, and how long rewards took (completedAt − createdAt) for purchases
  * completed in the last `windowMinutes`: computed in code, since FerretDB has no $percentile.
  */
-export async function processingStats(models: Models, windowMinutes: number, now = new Date()) {
+export async function processingStats({ purchases }: Pick<Repositories, 'purchases'>, windowMinutes: number, now = new Date()) {
   const since = new Date(now.getTime() - windowMinutes * 60_000);
   const [counts, completed] = await Promise.all([
-    Promise.all(STATUSES.map((status) => models.Ledger.countDocuments({ type: 'purchase', 'rewards.status': status }))),
-    models.Ledger.find({ type: 'purchase', 'rewards.status': 'completed', 'rewards.completedAt': { $gte: since } }, { createdAt: 1, rewards: 1 })
-      .sort({ createdAt: -1 })
-      .limit(MAX_SAMPLE)
-      .lean(),
+    Promise.all(STATUSES.map((status) => purchases.countPurchasesWithStatus(status))),
+    purchases.purchasesCompletedSince(since, MAX_SAMPLE),
   ]);
   const durations = completed
     .map((p) => new Date(p.rewards!.completedAt!).getTime() - new Date(p.createdAt).getTime())

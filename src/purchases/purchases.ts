@@ -1,9 +1,11 @@
-import type { LedgerDoc, Models } from '../infra/database/models.js';
+import type { LedgerDoc } from '../infra/database/models.js';
+import type { Repositories } from '../data-access.js';
 import type { RewardStatus } from './lifecycle.js';
 import type { PurchaseJob } from '../infra/queue/jobs-of-purchase.js';
-import { after, newestFirst, pageOf, type Page } from '../http/paging.js';
+import { pageOf, type Page } from '../http/paging.js';
 import { NotFound } from '../shared/errors.js';
-import { findPurchase } from './find-purchase.js';
+
+type PurchaseData = Pick<Repositories, 'purchases'>;
 
 /** A purchase in a list: its order figures and where its rewards stand (the distribution only in detail). */
 export function presentPurchaseSummary(p: LedgerDoc) {
@@ -33,8 +35,8 @@ export function presentPurchaseDetail(p: LedgerDoc, jobs: PurchaseJob[]) {
   return { ...summary, lines: p.lines ?? [], rewards: { ...summary.rewards, distribution: p.rewards?.distribution ?? null }, jobs };
 }
 
-export async function getPurchase(models: Models, transactionId: string): Promise<LedgerDoc> {
-  const purchase = await findPurchase(models, transactionId);
+export async function getPurchase({ purchases }: PurchaseData, transactionId: string): Promise<LedgerDoc> {
+  const purchase = await purchases.findPurchase(transactionId);
   if (!purchase) throw new NotFound('TRANSACTION', `Transaction ${transactionId} not found`);
   return purchase;
 }
@@ -49,16 +51,9 @@ export interface PurchaseFilter {
 }
 
 /** Purchases newest first, by rewards status and age (the `{type, rewards.status, createdAt}` index). */
-export async function listPurchases(models: Models, filter: PurchaseFilter, now = new Date()): Promise<Page<ReturnType<typeof presentPurchaseSummary>>> {
-  const query: Record<string, unknown> = { type: 'purchase' };
-  if (filter.status) query['rewards.status'] = filter.status;
-  if (filter.userId) query.user = filter.userId;
-  const older = filter.olderThanMinutes === undefined ? [] : [{ createdAt: { $lte: new Date(now.getTime() - filter.olderThanMinutes * 60_000) } }];
-  const cursor = after(filter.cursor);
-  const conditions = [query, ...older, ...(Object.keys(cursor).length ? [cursor] : [])];
-  const docs = await models.Ledger.find(conditions.length > 1 ? { $and: conditions } : query)
-    .sort(newestFirst)
-    .limit(filter.limit + 1)
-    .lean();
+export async function listPurchases({ purchases }: PurchaseData, filter: PurchaseFilter, now = new Date()): Promise<Page<ReturnType<typeof presentPurchaseSummary>>> {
+  const { olderThanMinutes, ...rest } = filter;
+  const createdUpTo = olderThanMinutes === undefined ? undefined : new Date(now.getTime() - olderThanMinutes * 60_000);
+  const docs = await purchases.purchasesPage({ ...rest, createdUpTo });
   return pageOf(docs, filter.limit, presentPurchaseSummary);
 }

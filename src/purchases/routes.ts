@@ -25,7 +25,7 @@ export function purchaseRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/purchases', async (req, res) => {
     const { limit, cursor } = validate(historyQuery, req.query, 'query');
-    const page = await listPurchases(ctx.database.models, { userId: req.userId!, limit, cursor });
+    const page = await listPurchases(ctx.data, { userId: req.userId!, limit, cursor });
     // The customer sees where the rewards stand, not the operators' error texts.
     const items = page.items.map(({ rewards: { status, totalRewardPoints, completedAt }, refund, ...purchase }) => ({
       ...purchase,
@@ -43,21 +43,20 @@ export function purchaseRoutes(ctx: AppContext): Router {
  */
 export function adminPurchaseRoutes(ctx: AppContext): Router {
   const purchases = Router();
-  const { models } = ctx.database;
 
   purchases.get('/', async (req, res) => {
     const query = validate(listQuery, req.query, 'query');
-    res.json({ success: true, data: await listPurchases(models, query) });
+    res.json({ success: true, data: await listPurchases(ctx.data, query) });
   });
 
   purchases.get('/stats', async (req, res) => {
     const { windowMinutes } = validate(statsQuery, req.query, 'query');
-    res.json({ success: true, data: await processingStats(models, windowMinutes) });
+    res.json({ success: true, data: await processingStats(ctx.data, windowMinutes) });
   });
 
   purchases.get('/:id', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
-    const [purchase, jobs] = await Promise.all([getPurchase(models, id), jobsOfPurchase(ctx.agenda, id)]);
+    const [purchase, jobs] = await Promise.all([getPurchase(ctx.data, id), jobsOfPurchase(ctx.agenda, id)]);
     res.json({ success: true, data: presentPurchaseDetail(purchase, jobs) });
   });
 
@@ -65,7 +64,7 @@ export function adminPurchaseRoutes(ctx: AppContext): Router {
     const { id } = validate(idParams, req.params, 'params');
     validate(emptyBody, req.body ?? {}, 'body');
     const { outcome } = await retryRewards(ctx, id);
-    const purchase = await getPurchase(models, id);
+    const purchase = await getPurchase(ctx.data, id);
     res.status(202).json({ success: true, data: { id, outcome, rewards: presentPurchaseSummary(purchase).rewards, jobs: await jobsOfPurchase(ctx.agenda, id) } });
   });
   return Router().use('/purchases', purchases);

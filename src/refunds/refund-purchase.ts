@@ -1,13 +1,13 @@
 import type { ClientSession, Types } from 'mongoose';
 import type { AppContext } from '../shared/context.js';
-import { isDuplicateKeyError, type LedgerDoc, type PurchaseRefund } from '../infra/database/models.js';
+import { type LedgerDoc, type PurchaseRefund } from '../infra/database/models.js';
 import type { RewardStatus } from '../purchases/lifecycle.js';
-import { CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound } from '../shared/errors.js';
+import { CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound, isDuplicateKeyError } from '../shared/errors.js';
 import { canRaiseBy, outOfRange } from '../shared/money.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
 import * as transitions from '../purchases/data/transitions.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
-import { findPurchase } from '../purchases/find-purchase.js';
+import { findPurchase } from '../purchases/data/find-purchase.js';
 
 export interface RefundRequest {
   transactionId: string;
@@ -43,7 +43,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   let result: RefundResult;
   try {
     result = await unitOfWork.run({ name: 'refund' }, async (session) => {
-      const purchase = await findPurchase(models, request.transactionId, session);
+      const purchase = await findPurchase({ models, session }, request.transactionId);
       if (!purchase?.rewards) throw new NotFound('TRANSACTION', `Purchase ${request.transactionId} does not exist`);
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
@@ -54,7 +54,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
       // A rewards run writes its entries and `completed` in one transaction: paid means completed
       // (the lifecycle's refund move). In the transaction a run completing meanwhile is a write
       // conflict: the unit retries and reads it.
-      const rewardsStatus = await transitions.refund(models, purchase._id, purchase.rewards.status, refund, session);
+      const rewardsStatus = await transitions.refund({ models, session }, purchase._id, purchase.rewards.status, refund);
 
       await creditBack(ctx, purchase.user!, purchase.amount, session);
       return present(purchase, refund, rewardsStatus, false);
@@ -62,7 +62,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   } catch (error) {
     if (error instanceof CommitOutcomeUnknown) {
       // Read the outcome back: a refund found is this one (or a concurrent one, which did the same).
-      const purchase = await findPurchase(models, request.transactionId).catch(() => null);
+      const purchase = await findPurchase({ models, session: undefined }, request.transactionId).catch(() => null);
       if (!purchase?.refund) {
         throw new CommitOutcomeUnknown('The refund may or may not have been applied: the database did not confirm it in time. Retry it: a refund is applied once, and a second one answers what the first did.');
       }
@@ -70,7 +70,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
     } else {
       // Another refund of the same purchase won the race on the refund entry's key: say what it did.
       if (!isDuplicateKeyError(error)) throw error;
-      const purchase = await findPurchase(models, request.transactionId);
+      const purchase = await findPurchase({ models, session: undefined }, request.transactionId);
       if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
       result = present(purchase, purchase.refund, purchase.rewards!.status, true);
     }
@@ -94,7 +94,7 @@ async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: numbe
     { session },
   );
   if (credited.modifiedCount === 1) return;
-  if (!(await User.exists({ _id: userId }).session(session))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
+  if (!(await User.exists({ _id: userId }).session(session ?? null))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
   throw outOfRange(`Crediting ${amount} back`, 'wallet');
 }
 

@@ -1,9 +1,10 @@
 import type { AppContext } from '../shared/context.js';
 import { insertLedgerEntries } from '../infra/database/insert-entries.js';
 import { finishReversal } from '../purchases/data/transitions.js';
-import { REWARD_ENTRY_TYPES, type LedgerDoc, type RewardEntryType } from '../infra/database/models.js';
+import { type LedgerDoc } from '../infra/database/models.js';
+import { REWARD_ENTRY_TYPES, type RewardEntryType } from '../shared/ledger-entries.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
-import { findPurchase } from '../purchases/find-purchase.js';
+import { findPurchase } from '../purchases/data/find-purchase.js';
 
 export type ReversalOutcome = { status: 'reversed'; reversed: number } | { status: 'already-reversed' } | { status: 'nothing-to-reverse' };
 
@@ -18,13 +19,13 @@ export type ReversalOutcome = { status: 'reversed'; reversed: number } | { statu
 export async function reversePurchaseRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<ReversalOutcome> {
   const { models, unitOfWork } = ctx.database;
   return unitOfWork.run({ name: 'reversal', budgetMs: options.budgetMs }, async (session) => {
-    const purchase = await findPurchase(models, transactionId, session);
+    const purchase = await findPurchase({ models, session }, transactionId);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (!purchase.refund) throw new UnrecoverableJobError(`Purchase ${transactionId} is not refunded: nothing may be reversed`);
     if (purchase.rewards.status === 'reversed') return { status: 'already-reversed' } as const;
     if (purchase.rewards.status !== 'reversing') return { status: 'nothing-to-reverse' } as const;
 
-    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session).lean<LedgerDoc[]>();
+    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null).lean<LedgerDoc[]>();
     await insertLedgerEntries(
       models,
       paid.map((entry) => ({
@@ -39,7 +40,7 @@ export async function reversePurchaseRewards(ctx: AppContext, transactionId: str
       })),
       session,
     );
-    await finishReversal(models, purchase._id, session);
+    await finishReversal({ models, session }, purchase._id);
     return { status: 'reversed', reversed: paid.length } as const;
   });
 }

@@ -1,4 +1,3 @@
-import { recordFailure, startRun } from '../purchases/data/transitions.js';
 import type { AppContext } from '../shared/context.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 
@@ -8,14 +7,13 @@ import { UnrecoverableJobError } from '../shared/errors.js';
  * settled — completed, or refunded — and there is nothing to do.
  */
 export async function startRewardsAttempt(ctx: AppContext, transactionId: string): Promise<boolean> {
-  const { models } = ctx.database;
-  if (await startRun(models, transactionId)) return true;
-  const exists = await models.Ledger.exists({ _id: transactionId, type: 'purchase' });
-  if (!exists) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
+  const { purchases } = ctx.data;
+  if (await purchases.startRun(transactionId)) return true;
+  if (!(await purchases.purchaseExists(transactionId))) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
   return false;
 }
 
 /** Records a failed attempt on the purchase; after the last one the purchase says `failed`. */
 export async function recordRewardsFailure(ctx: AppContext, transactionId: string, error: Error, lastAttempt: boolean): Promise<void> {
-  await recordFailure(ctx.database.models, transactionId, error, lastAttempt);
+  await ctx.data.purchases.recordFailure(transactionId, error, lastAttempt);
 }

@@ -4,7 +4,7 @@ import type { LedgerDoc, Models, UserDoc } from '../infra/database/models.js';
 import { complete } from '../purchases/data/transitions.js';
 import type { Level } from './rules.js';
 import type { Distribution, UplineMember } from './distribution.js';
-import { findPurchase } from '../purchases/find-purchase.js';
+import { findPurchase } from '../purchases/data/find-purchase.js';
 
 /**
  * Where the rewards job touches the database, inside its unit of work's transaction: a run is all
@@ -22,7 +22,7 @@ export class RewardsRepository {
   }
 
   findPurchase(transactionId: string): Promise<LedgerDoc | null> {
-    return findPurchase(this.models, transactionId, this.s);
+    return findPurchase({ models: this.models, session: this.s }, transactionId);
   }
 
   findBuyer(purchase: LedgerDoc): Promise<UserDoc | null> {
@@ -74,7 +74,7 @@ export class RewardsRepository {
    * settled the purchase meanwhile. Returns whether this run set it.
    */
   markCompleted(purchaseId: Types.ObjectId, distribution: Distribution): Promise<boolean> {
-    return complete(this.models, purchaseId, distribution, this.session);
+    return complete({ models: this.models, session: this.session }, purchaseId, distribution);
   }
 
 }

@@ -1,4 +1,5 @@
-import { POINT_ENTRY_TYPES, type LedgerDoc, type Models } from '../infra/database/models.js';
+import { type LedgerDoc, type Models } from '../infra/database/models.js';
+import { POINT_ENTRY_TYPES } from '../shared/ledger-entries.js';
 import { after, newestFirst, pageOf } from '../http/paging.js';
 import { pointsOfUser } from './points.js';
 

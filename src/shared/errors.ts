@@ -109,3 +109,8 @@ export class UnsupportedMediaType extends DomainError {
   readonly status = 415;
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
 }
+
+/** A write refused by a unique index (E11000): the key's owner exists already — a race lost, or a replay. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

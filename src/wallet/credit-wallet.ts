@@ -1,6 +1,6 @@
-import { isDuplicateKeyError, ObjectId, type LedgerDoc } from '../infra/database/models.js';
+import { ObjectId, type LedgerDoc } from '../infra/database/models.js';
 import type { AppContext } from '../shared/context.js';
-import { IdempotencyKeyReused } from '../shared/errors.js';
+import { IdempotencyKeyReused, isDuplicateKeyError } from '../shared/errors.js';
 import { outOfRange } from '../shared/money.js';
 import { getUser } from '../accounts/users.js';
 import { creditKeys } from './journal.js';

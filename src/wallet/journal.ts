@@ -1,4 +1,5 @@
-import { ObjectId, WALLET_ENTRY_TYPES, type LedgerType, type WalletEntryType } from '../infra/database/models.js';
+import { ObjectId } from '../infra/database/models.js';
+import { WALLET_ENTRY_TYPES, type LedgerType, type WalletEntryType } from '../shared/ledger-entries.js';
 
 /**
  * The wallet journal (docs/spec.md §2): every change of a wallet balance is a ledger entry — a credit by

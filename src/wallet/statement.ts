@@ -1,4 +1,5 @@
-import type { LedgerDoc, Models, WalletEntryType } from '../infra/database/models.js';
+import type { LedgerDoc, Models } from '../infra/database/models.js';
+import type { WalletEntryType } from '../shared/ledger-entries.js';
 import { pageOf, type Page } from '../http/paging.js';
 import { getUser } from '../accounts/users.js';
 import { isWalletEntryType, walletEffect } from './journal.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { LedgerType } from '../../src/infra/database/models.js';
+import type { LedgerType } from '../../src/shared/ledger-entries.js';
 import { pointsOf } from '../../src/rewards/points.js';
 import { LEVELS } from '../../src/rewards/rules.js';
 import { Shop, type Customer } from '../support/shop.js';

@@ -97,7 +97,7 @@ describe('idempotency keys expire', function () {
       }
       // Through the driver: mongoose keeps createdAt immutable.
       await sys.ctx.database.db.collection<{ _id: string }>('idempotency_keys').updateOne({ _id: `${buyer.id}:old-key` }, { $set: { createdAt: new Date(Date.now() - 25 * 3600_000) } });
-      expect(await expireIdempotencyKeys(sys.ctx.database.models, new Date(Date.now() - sys.ctx.config.idempotencyKeyRetentionMs))).to.equal(1);
+      expect(await expireIdempotencyKeys(sys.ctx, new Date(Date.now() - sys.ctx.config.idempotencyKeyRetentionMs))).to.equal(1);
       expect(await Idempotency.exists({ _id: `${buyer.id}:old-key` })).to.equal(null);
       const replay = await shop.checkout(buyer, 'new-key');
       expect(replay.status).to.equal(200);

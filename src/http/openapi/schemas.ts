@@ -1,6 +1,7 @@
 import { JOB_STATES } from '../../admin/agendash-view.js';
 import { CHECK_NAMES, SUBJECT_KINDS } from '../../books/findings.js';
-import { AUDIT_RUN_STATUSES, POINT_ENTRY_TYPES, WALLET_ENTRY_TYPES } from '../../infra/database/models.js';
+import { AUDIT_RUN_STATUSES } from '../../infra/database/models.js';
+import { POINT_ENTRY_TYPES, WALLET_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 import { READINESS_STATUSES } from '../../ops/readiness.js';
 import { REWARD_STATUSES } from '../../purchases/lifecycle.js';
 import { LEVELS } from '../../rewards/rules.js';

@@ -1,6 +1,7 @@
 import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { LEVELS, type Level } from '../../rewards/rules.js';
 import { REWARD_STATUSES, type RewardStatus } from '../../purchases/lifecycle.js';
+import { LEDGER_TYPES, REWARD_ENTRY_TYPES, type LedgerType, type RewardEntryType } from '../../shared/ledger-entries.js';
 const int = { type: Number, validate: { validator: Number.isSafeInteger, message: '{PATH} must be an integer' } };
 
 export interface UserDoc {
@@ -40,16 +41,6 @@ export interface CartDoc {
   version: number;
 }
 
-export const LEDGER_TYPES = ['purchase', 'reward', 'app_revenue', 'gifts_pool', 'refund', 'reversal', 'wallet_credit'] as const;
-export type LedgerType = (typeof LEDGER_TYPES)[number];
-/** The entries that move a wallet: credits and refunds in, purchases out (src/wallet/journal.ts). */
-export const WALLET_ENTRY_TYPES = ['wallet_credit', 'purchase', 'refund'] as const;
-export type WalletEntryType = (typeof WALLET_ENTRY_TYPES)[number];
-/** The entries a user's reward points are the sum of. */
-export const POINT_ENTRY_TYPES = ['reward', 'reversal'] as const;
-/** The entries a rewards run writes, and a refund reverses. */
-export const REWARD_ENTRY_TYPES = ['reward', 'app_revenue', 'gifts_pool'] as const;
-export type RewardEntryType = (typeof REWARD_ENTRY_TYPES)[number];
 // The purchase's rewards statuses and their moves: src/purchases/lifecycle.ts.
 
 export interface PurchaseRefund {
@@ -303,8 +294,5 @@ export function registerModels(connection: Connection): Models {
   };
 }
 
-export function isDuplicateKeyError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
 
 export const ObjectId = mongoose.Types.ObjectId;

@@ -8,6 +8,14 @@ import { currentRequest } from '../http-server.js';
 export type Work<T> = (session: ClientSession) => Promise<T>;
 
 /**
+ * The unit of work as use cases see it (src/data-access.ts): their work is handed `tx`, the
+ * repositories bound to the unit's transaction, and never sees the session.
+ */
+export interface UnitOfWorkWith<Tx> {
+  run<T>(options: RunOptions, work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/**
  * A unit of work that could not finish within its time budget. Not a MongoError, so nothing
  * retries it further; nothing of it was committed (see `run`). HTTP answers 503 with Retry-After;
  * a job retries it with backoff.

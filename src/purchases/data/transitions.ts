@@ -1,48 +1,48 @@
-import type { ClientSession, Types } from 'mongoose';
-import type { Models, PurchaseRefund } from '../../infra/database/models.js';
+import type { DataScope } from '../../infra/database/data-scope.js';
+import type { PurchaseRefund } from '../../infra/database/models.js';
+import type { Id as ObjectIdType } from '../../shared/ids.js';
 import { canMove, IllegalTransition, REACHABLE_FROM, statusAfterRefund, type RewardStatus } from '../lifecycle.js';
 import type { Distribution } from '../../rewards/distribution.js';
 
-type Id = Types.ObjectId | string;
+type Id = ObjectIdType | string;
 
 /** An update of one purchase's rewards that applies only from a status the move to `to` is legal from. */
-async function move(models: Models, id: Id, to: RewardStatus, set: Record<string, unknown>, options: { session?: ClientSession; extraFilter?: Record<string, unknown>; inc?: Record<string, number> } = {}): Promise<boolean> {
+async function move({ models, session }: DataScope, id: Id, to: RewardStatus, set: Record<string, unknown>, options: { extraFilter?: Record<string, unknown>; inc?: Record<string, number> } = {}): Promise<boolean> {
   const result = await models.Ledger.updateOne(
     { _id: id, type: 'purchase', 'rewards.status': { $in: REACHABLE_FROM[to] }, ...options.extraFilter },
     { $set: { 'rewards.status': to, ...set }, ...(options.inc ? { $inc: options.inc } : {}) },
-    { session: options.session },
+    { session },
   );
   return result.modifiedCount === 1;
 }
 
 /** A job run starts: `processing`, one more attempt, and when. False: the purchase is settled (or gone). */
-export function startRun(models: Models, id: Id): Promise<boolean> {
-  return move(models, id, 'processing', { 'rewards.attemptedAt': new Date() }, { inc: { 'rewards.attempts': 1 } });
+export function startRun(scope: DataScope, id: Id): Promise<boolean> {
+  return move(scope, id, 'processing', { 'rewards.attemptedAt': new Date() }, { inc: { 'rewards.attempts': 1 } });
 }
 
 /** A failed attempt: `processing` (a retry is due) or, after the last one, `failed`. Settled purchases are left as they are. */
-export function recordFailure(models: Models, id: Id, error: Error, lastAttempt: boolean): Promise<boolean> {
-  return move(models, id, lastAttempt ? 'failed' : 'processing', { 'rewards.lastError': error.message.slice(0, 1000) });
+export function recordFailure(scope: DataScope, id: Id, error: Error, lastAttempt: boolean): Promise<boolean> {
+  return move(scope, id, lastAttempt ? 'failed' : 'processing', { 'rewards.lastError': error.message.slice(0, 1000) });
 }
 
 /** The operator's retry of a failed purchase: back to `pending`. False: it was not failed. */
-export function reopen(models: Models, id: Id): Promise<boolean> {
-  return move(models, id, 'pending', {});
+export function reopen(scope: DataScope, id: Id): Promise<boolean> {
+  return move(scope, id, 'pending', {});
 }
 
 /** Last step of a rewards run, in its transaction: paid, with the distribution stored for audit. */
-export function complete(models: Models, id: Id, distribution: Distribution, session: ClientSession): Promise<boolean> {
-  return move(
-    models,
-    id,
-    'completed',
-    { 'rewards.totalRewardPoints': distribution.totalRewardPoints, 'rewards.distribution': distribution, 'rewards.lastError': null, 'rewards.completedAt': new Date() },
-    { session },
-  );
+export function complete(scope: DataScope, id: Id, distribution: Distribution): Promise<boolean> {
+  return move(scope, id, 'completed', {
+    'rewards.totalRewardPoints': distribution.totalRewardPoints,
+    'rewards.distribution': distribution,
+    'rewards.lastError': null,
+    'rewards.completedAt': new Date(),
+  });
 }
 
 /** A refund, in its transaction: `reversing` if paid, `cancelled` if not; from the status it read. */
-export async function refund(models: Models, id: Id, from: RewardStatus, mark: PurchaseRefund, session: ClientSession): Promise<RewardStatus> {
+export async function refund({ models, session }: DataScope, id: Id, from: RewardStatus, mark: PurchaseRefund): Promise<RewardStatus> {
   const to = statusAfterRefund(from);
   if (!canMove(from, to)) throw new IllegalTransition(to, from);
   const moved = await models.Ledger.updateOne(
@@ -55,6 +55,6 @@ export async function refund(models: Models, id: Id, from: RewardStatus, mark: P
 }
 
 /** The reversal's last step, in its transaction: every entry reversed. */
-export function finishReversal(models: Models, id: Id, session: ClientSession): Promise<boolean> {
-  return move(models, id, 'reversed', { 'rewards.reversedAt': new Date() }, { session });
+export function finishReversal(scope: DataScope, id: Id): Promise<boolean> {
+  return move(scope, id, 'reversed', { 'rewards.reversedAt': new Date() });
 }

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import { POINT_ENTRY_TYPES, type Models } from '../../infra/database/models.js';
+import { type Models } from '../../infra/database/models.js';
+import { POINT_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
 /** A user, and where their entries start counting (null: from the first one). */
 export interface PointRange {

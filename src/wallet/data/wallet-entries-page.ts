@@ -1,5 +1,5 @@
 import type { LedgerDoc, Models } from '../../infra/database/models.js';
-import { WALLET_ENTRY_TYPES } from '../../infra/database/models.js';
+import { WALLET_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 import { after, newestFirst } from '../../http/paging.js';
 
 /** `limit + 1` of a user's wallet entries, newest first, after the cursor (the `{user, type, createdAt}` index). */

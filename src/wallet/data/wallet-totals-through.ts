@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
-import type { LedgerDoc, Models, WalletEntryType } from '../../infra/database/models.js';
-import { WALLET_ENTRY_TYPES } from '../../infra/database/models.js';
+import type { LedgerDoc, Models } from '../../infra/database/models.js';
+import type { WalletEntryType } from '../../shared/ledger-entries.js';
+import { WALLET_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
 /**
  * The totals, by type, of a user's wallet entries up to and including `entry` in newest-first

@@ -1,0 +1,3 @@
+import { findUser, userExists } from './find-user.js';
+
+export const userQueries = { findUser, userExists };

@@ -1,0 +1,3 @@
+import { createCart, findCart, replaceCartItems } from './carts.js';
+
+export const cartQueries = { findCart, createCart, replaceCartItems };

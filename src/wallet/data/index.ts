@@ -1,0 +1,3 @@
+import { debitForPurchase } from './debit-for-purchase.js';
+
+export const walletQueries = { debitForPurchase };
