@@ -5,7 +5,9 @@ import { idempotencyKeyQueries } from './checkout/data/index.js';
 import type { Database } from './infra/database/connection.js';
 import { bindQueries, type DataScope } from './infra/database/data-scope.js';
 import type { UnitOfWorkWith } from './infra/database/unit-of-work.js';
+import type { Models } from './infra/database/models.js';
 import { purchaseQueries } from './purchases/data/index.js';
+import { pointQueries } from './rewards/data/index.js';
 import { walletQueries } from './wallet/data/index.js';
 
 /**
@@ -22,10 +24,16 @@ export function repositories(scope: DataScope) {
     idempotencyKeys: bindQueries(scope, idempotencyKeyQueries),
     purchases: bindQueries(scope, purchaseQueries),
     wallet: bindQueries(scope, walletQueries),
+    points: bindQueries(scope, pointQueries),
   };
 }
 
 export type Repositories = ReturnType<typeof repositories>;
+
+/** The repositories outside a transaction, for tools and tests that hold the models. */
+export function repositoriesOf(models: Models): Repositories {
+  return repositories({ models, session: undefined });
+}
 
 export interface DataAccess {
   /** The repositories outside any transaction: single reads and single atomic writes. */
@@ -37,7 +45,7 @@ export interface DataAccess {
 export function dataAccess(database: Pick<Database, 'models' | 'unitOfWork'>): DataAccess {
   const { models } = database;
   return {
-    data: repositories({ models, session: undefined }),
+    data: repositoriesOf(models),
     unitOfWork: { run: (options, work) => database.unitOfWork.run(options, (session) => work(repositories({ models, session }))) },
   };
 }

@@ -1,3 +1,4 @@
+import { repositoriesOf } from '../../src/data-access.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { auditBooks } from '../../src/books/audit.js';
@@ -78,10 +79,10 @@ export async function measureBooks(lab: Lab, purchases: number, step: (text: str
     const stats = (await api.ctx.database.db.command({ collStats: 'transactions' }).catch(() => null)) as { size?: number } | null;
 
     const readPoints = async (): Promise<PointsRead> => {
-      const commands = await countCommands(client, dbName, () => pointsOfUser(models, seeded.hotReferrer));
+      const commands = await countCommands(client, dbName, () => pointsOfUser(repositoriesOf(models), seeded.hotReferrer));
       const checkpoint = await models.PointCheckpoint.findById(seeded.hotReferrer).lean();
       const entriesSummed = await models.Ledger.countDocuments({ user: seeded.hotReferrer, type: { $in: ['reward', 'reversal'] }, ...(checkpoint ? { createdAt: { $gte: checkpoint.upTo } } : {}) });
-      return { latency: await timed(SETTINGS.booksReads, 1, () => pointsOfUser(models, seeded.hotReferrer)), commands, entriesSummed };
+      return { latency: await timed(SETTINGS.booksReads, 1, () => pointsOfUser(repositoriesOf(models), seeded.hotReferrer)), commands, entriesSummed };
     };
     const audit = async (): Promise<AuditRun> => {
       let report: AuditReport | undefined;

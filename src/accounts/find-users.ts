@@ -1,3 +1,4 @@
+import { repositoriesOf } from '../data-access.js';
 import type { Models } from '../infra/database/models.js';
 import { after, newestFirst, pageOf } from '../http/paging.js';
 import { pointsOf } from '../rewards/points.js';
@@ -6,7 +7,7 @@ import { getUser, presentUser } from './users.js';
 /** A user as support sees them: wallet, points from the ledger, level, spend. */
 export async function userForSupport(models: Models, userId: string) {
   const user = await getUser(models, userId);
-  const points = await pointsOf(models, [user._id]);
+  const points = await pointsOf(repositoriesOf(models), [user._id]);
   return presentUser(user, points.get(user._id.toString()) ?? 0);
 }
 
@@ -17,6 +18,6 @@ export async function findUsers(models: Models, filter: { email?: string; limit:
     .sort(newestFirst)
     .limit(filter.limit + 1)
     .lean();
-  const points = await pointsOf(models, docs.map((d) => d._id));
+  const points = await pointsOf(repositoriesOf(models), docs.map((d) => d._id));
   return pageOf(docs, filter.limit, (user) => presentUser(user, points.get(user._id.toString()) ?? 0));
 }

@@ -28,7 +28,7 @@ export function accountRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/me', async (req, res) => {
     const user = await getUser(ctx.database.models, req.userId!);
-    const rewardPoints = await pointsOfUser(ctx.database.models, user._id);
+    const rewardPoints = await pointsOfUser(ctx.data, user._id);
     res.json({
       success: true,
       data: {

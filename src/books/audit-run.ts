@@ -73,7 +73,7 @@ export class CheckpointWriter {
   }
 
   async flush(): Promise<void> {
-    await savePointCheckpoints(this.models, this.pending);
+    await savePointCheckpoints({ models: this.models, session: undefined }, this.pending);
     this.written += this.pending.length;
     this.pending.length = 0;
   }

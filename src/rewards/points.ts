@@ -1,7 +1,7 @@
-import { Types } from 'mongoose';
-import type { Models } from '../infra/database/models.js';
-import { findPointCheckpoints } from './data/find-point-checkpoints.js';
-import { sumPointEntries } from './data/sum-point-entries.js';
+import type { Repositories } from '../data-access.js';
+import { toId, type Id } from '../shared/ids.js';
+
+type PointData = Pick<Repositories, 'points'>;
 
 /**
  * A user's reward points are the sum of their `reward` ledger entries and of the reversals of
@@ -15,19 +15,18 @@ import { sumPointEntries } from './data/sum-point-entries.js';
  * then on. Two commands however many users are asked for; each reads only the entries after its
  * user's checkpoint.
  */
-export async function pointsOf(models: Models, userIds: readonly (string | Types.ObjectId)[]): Promise<Map<string, number>> {
-  const ids = userIds.map((id) => new Types.ObjectId(id.toString()));
+export async function pointsOf({ points: data }: PointData, userIds: readonly (string | Id)[]): Promise<Map<string, number>> {
+  const ids = userIds.map((id) => toId(id.toString()));
   const points = new Map(ids.map((id) => [id.toString(), 0]));
   if (ids.length === 0) return points;
-  const checkpoints = await findPointCheckpoints(models, ids);
-  const after = await sumPointEntries(
-    models,
+  const checkpoints = await data.findPointCheckpoints(ids);
+  const after = await data.sumPointEntries(
     ids.map((user) => ({ user, from: checkpoints.get(user.toString())?.upTo ?? null })),
   );
   for (const key of points.keys()) points.set(key, (checkpoints.get(key)?.points ?? 0) + (after.get(key) ?? 0));
   return points;
 }
 
-export async function pointsOfUser(models: Models, userId: string | Types.ObjectId): Promise<number> {
-  return (await pointsOf(models, [userId])).get(userId.toString()) ?? 0;
+export async function pointsOfUser(data: PointData, userId: string | Id): Promise<number> {
+  return (await pointsOf(data, [userId])).get(userId.toString()) ?? 0;
 }

@@ -1,3 +1,4 @@
+import { repositoriesOf } from '../data-access.js';
 import { type LedgerDoc, type Models } from '../infra/database/models.js';
 import { POINT_ENTRY_TYPES } from '../shared/ledger-entries.js';
 import { after, newestFirst, pageOf } from '../http/paging.js';
@@ -24,7 +25,7 @@ export async function rewardStatement(models: Models, userId: string, page: { li
       .sort(newestFirst)
       .limit(page.limit + 1)
       .lean(),
-    pointsOfUser(models, userId),
+    pointsOfUser(repositoriesOf(models), userId),
   ]);
   return { total, ...pageOf(docs, page.limit, presentCredit) };
 }

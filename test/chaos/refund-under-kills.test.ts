@@ -142,7 +142,7 @@ describe('chaos: refunds at random moments while workers are killed', function (
       expect(entries.reduce((s, e) => s + e.amount, 0), `purchase ${entry.id} pays its reward total`).to.equal(d.totalRewardPoints);
       expect((await User.findById(entry.buyer.id).lean())!.walletBalance, `buyer of ${entry.id} paid once`).to.equal(20_000 - purchase.amount);
     }
-    const actual = await pointsOf(api.ctx.database.models, referrers.map((r) => r.id));
+    const actual = await pointsOf(api.ctx.data, referrers.map((r) => r.id));
     let kept = 0;
     let lost = 0;
     for (const r of referrers) {

@@ -136,7 +136,7 @@ describe('chaos: worker processes killed while rewards are paid', function () {
       rewardEntries += d.payouts.length;
       for (const p of d.payouts) expected.set(p.userId, (expected.get(p.userId) ?? 0) + p.amount);
     }
-    const actual = await pointsOf(api.ctx.database.models, referrers.map((r) => r.id));
+    const actual = await pointsOf(api.ctx.data, referrers.map((r) => r.id));
     let lost = 0;
     let doublePaid = 0;
     for (const r of referrers) {

@@ -83,7 +83,7 @@ describe('points checkpoints', function () {
           }
           if (step.op === 'checkpoint') expect(await checkpointFindings(new Date(clock))).to.deep.equal([]);
           const expected = await fullSums(users);
-          const read = await pointsOf(m(), users);
+          const read = await pointsOf(sys.ctx.data, users);
           for (const u of users) expect(read.get(u.toString()), `points of ${u.toString()} after ${JSON.stringify(step)}`).to.equal(expected.get(u.toString()));
         }
       }),
@@ -103,7 +103,7 @@ describe('points checkpoints', function () {
     const settled = { entryKey: { $regex: `^reward:cp-read:${user!.toString()}:\\d$` } };
     const elsewhere = new ObjectId();
     await m().Ledger.updateMany(settled, { $set: { user: elsewhere } });
-    expect((await pointsOf(m(), [user!])).get(user!.toString())).to.equal(57);
+    expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString())).to.equal(57);
     await m().Ledger.updateMany(settled, { $set: { user } });
   });
 
@@ -112,12 +112,12 @@ describe('points checkpoints', function () {
     await writeEntry({ type: 'reward', user: user!, amount: 40, createdAt: new Date(Date.now() - 2 * settleMs()), key: `reward:cp-wrong:${user!.toString()}` });
     expect(await checkpointFindings(new Date())).to.deep.equal([]);
     await m().PointCheckpoint.updateOne({ _id: user }, { $inc: { points: 1000 } });
-    expect((await pointsOf(m(), [user!])).get(user!.toString()), 'a wrong checkpoint misstates the points').to.equal(1040);
+    expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString()), 'a wrong checkpoint misstates the points').to.equal(1040);
 
     const [found, ...more] = await checkpointFindings(new Date(), user);
     expect(more).to.have.length(0);
     expect(found).to.deep.include({ subject: { kind: 'user', id: user!.toString() }, expected: 40, actual: 1040, difference: 1000 });
-    expect((await pointsOf(m(), [user!])).get(user!.toString()), 'rewritten by the audit').to.equal(40);
+    expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString()), 'rewritten by the audit').to.equal(40);
     expect(await checkpointFindings(new Date())).to.deep.equal([]);
   });
 
@@ -128,9 +128,9 @@ describe('points checkpoints', function () {
     await checkpointFindings(now);
     // Older than the checkpoint's boundary, yet written after it: what LEDGER_SETTLE_MS must rule out.
     await writeEntry({ type: 'reward', user: user!, amount: 3, createdAt: new Date(now.getTime() - 2 * settleMs()), key: `reward:cp-late:${user!.toString()}:2` });
-    expect((await pointsOf(m(), [user!])).get(user!.toString())).to.equal(5);
+    expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString())).to.equal(5);
     const [found] = await checkpointFindings(new Date(), user);
     expect(found).to.deep.include({ check: 'points-checkpoint', expected: 8, actual: 5 });
-    expect((await pointsOf(m(), [user!])).get(user!.toString())).to.equal(8);
+    expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString())).to.equal(8);
   });
 });

@@ -65,14 +65,14 @@ describe('reconciling purchases stuck in processing', function () {
     expect(others, 'no second job').to.have.length(0);
     expect(job!.nextRunAt).to.be.instanceOf(Date);
 
-    const pointsBefore = await pointsOfUser(api.ctx.database.models, referrer.id);
+    const pointsBefore = await pointsOfUser(api.ctx.data, referrer.id);
     const worker = await startTestSystem({ worker: true, http: false, dbName: api.dbName });
     try {
       await waitFor(async () => ((await api.ctx.database.models.Ledger.findById(id).lean())!.rewards!.status === 'completed' ? true : undefined));
     } finally {
       await worker.stop();
     }
-    expect(await pointsOfUser(api.ctx.database.models, referrer.id)).to.equal(pointsBefore + 5);
+    expect(await pointsOfUser(api.ctx.data, referrer.id)).to.equal(pointsBefore + 5);
   });
 
   it('enqueues a new job when the purchase has none, and says the job was missing', async function () {

@@ -97,7 +97,7 @@ describe('refunds over random interleavings (property-based)', function () {
             }
           }
         }
-        const points = await pointsOf(m(), users.map((u) => u.id));
+        const points = await pointsOf(sys.ctx.data, users.map((u) => u.id));
         for (const u of users) {
           const own = await m().Ledger.find({ user: u.id, type: { $in: ['reward', 'reversal'] } }).lean();
           expect(points.get(u.id), 'points are the sum of the user\'s entries').to.equal(own.reduce((s, e) => s + e.amount, 0));

@@ -48,7 +48,7 @@ describe('worker crash and stop in the middle of a rewards run', function () {
   }
 
   async function expectPaidOnce(transactionId: string, pointsBefore: Map<string, number>) {
-    const after = await pointsOf(db(), upline.map((u) => u.id));
+    const after = await pointsOf(api.ctx.data, upline.map((u) => u.id));
     expect(upline.map((u) => after.get(u.id)! - pointsBefore.get(u.id)!), 'each referrer paid one 5-point slot, once').to.deep.equal([5, 5, 5]);
     const entries = await db().Ledger.find({ purchase: transactionId }).lean();
     expect(entries.map((e) => e.type).sort()).to.deep.equal(['app_revenue', 'gifts_pool', 'reward', 'reward', 'reward']);
@@ -57,7 +57,7 @@ describe('worker crash and stop in the middle of a rewards run', function () {
   }
 
   it('a worker SIGKILLed between its ledger entries and `completed`: the next worker finishes the run and pays each point once', async function () {
-    const pointsBefore = await pointsOf(db(), upline.map((u) => u.id));
+    const pointsBefore = await pointsOf(api.ctx.data, upline.map((u) => u.id));
     const w1 = await WorkerProcess.start(api.dbName, { FAILPOINTS: 'rewards.afterLedgerEntries=60000', JOB_LOCK_LIFETIME_MS: '3000' });
     const id = await purchase();
     await w1.waitForOutput(BETWEEN_WRITES);
@@ -80,7 +80,7 @@ describe('worker crash and stop in the middle of a rewards run', function () {
   });
 
   it('a graceful stop that times out mid-run makes the job due again, and another worker pays it once at once', async function () {
-    const pointsBefore = await pointsOf(db(), upline.map((u) => u.id));
+    const pointsBefore = await pointsOf(api.ctx.data, upline.map((u) => u.id));
     // A lock lifetime of 10 minutes: only the released lock lets the second worker run it now.
     const slowRun = { FAILPOINTS: 'rewards.afterLedgerEntries=60000', JOB_LOCK_LIFETIME_MS: '600000', SHUTDOWN_TIMEOUT_MS: '300' };
     const w1 = await WorkerProcess.start(api.dbName, slowRun);

@@ -29,7 +29,7 @@ describe('worker guarantees', function () {
 
   const jobs = () => api.ctx.database.db.collection('agendaJobs');
   const purchase = (id: string) => api.ctx.database.models.Ledger.findById(id).lean();
-  const referrerPoints = () => pointsOfUser(api.ctx.database.models, referrer.id);
+  const referrerPoints = () => pointsOfUser(api.ctx.data, referrer.id);
 
   async function buy(count = 1): Promise<string[]> {
     const ids: string[] = [];
@@ -160,7 +160,7 @@ describe('worker guarantees', function () {
     }
     expect(ran.get('w1'), 'first worker ran jobs').to.be.greaterThan(0);
     expect(ran.get('w2'), 'second worker ran jobs').to.be.greaterThan(0);
-    const points = await pointsOf(api.ctx.database.models, referrers.map((r) => r.id));
+    const points = await pointsOf(api.ctx.data, referrers.map((r) => r.id));
     expect([...points.values()]).to.deep.equal(referrers.map(() => 5));
     expect(await api.ctx.database.models.Ledger.countDocuments({ purchase: { $in: ids }, type: 'reward' })).to.equal(ids.length);
   });

@@ -45,10 +45,10 @@ describe('refunds', function () {
   const until = (id: string, status: string) => waitFor(async () => ((await statusOf(id)) === status ? true : undefined));
 
   it('a paid purchase: wallet and spend back, level kept, every reward entry reversed, points back; the customer sees it', async function () {
-    const pointsBefore = await pointsOfUser(m(), referrer.id);
+    const pointsBefore = await pointsOfUser(sys.ctx.data, referrer.id);
     const { buyer, id } = await buy();
     await until(id, 'completed');
-    expect(await pointsOfUser(m(), referrer.id)).to.equal(pointsBefore + 5);
+    expect(await pointsOfUser(sys.ctx.data, referrer.id)).to.equal(pointsBefore + 5);
     const levelAfterPurchase = (await m().User.findById(buyer.id).lean())!.level;
     const poolsBefore = (await sys.http.get('/api/admin/pools').set('Authorization', adminAuth)).body.data;
 
@@ -63,7 +63,7 @@ describe('refunds', function () {
     await until(id, 'reversed');
     expect(await entrySum(id), "the purchase's reward entries sum to 0").to.equal(0);
     expect(await m().Ledger.countDocuments({ purchase: id, type: 'reversal' })).to.equal(3);
-    expect(await pointsOfUser(m(), referrer.id)).to.equal(pointsBefore);
+    expect(await pointsOfUser(sys.ctx.data, referrer.id)).to.equal(pointsBefore);
     const pools = (await sys.http.get('/api/admin/pools').set('Authorization', adminAuth)).body.data;
     expect(pools.appRevenue).to.equal(poolsBefore.appRevenue - 50);
     expect(pools.giftsPool).to.equal(poolsBefore.giftsPool - 45); // 15 of R, plus the 30 of the tree budget one A slot left
@@ -93,7 +93,7 @@ describe('refunds', function () {
 
   it('a purchase not yet paid is cancelled: its rewards job, when it runs, pays nothing', async function () {
     hold.paused = true;
-    const pointsBefore = await pointsOfUser(m(), referrer.id);
+    const pointsBefore = await pointsOfUser(sys.ctx.data, referrer.id);
     const { id } = await buy();
     await until(id, 'failed'); // one attempt, held back by the test
     const res = await refund(id);
@@ -106,7 +106,7 @@ describe('refunds', function () {
     await new Promise((r) => setTimeout(r, 500));
     expect(await statusOf(id)).to.equal('cancelled');
     expect(await m().Ledger.countDocuments({ purchase: id, type: { $ne: 'refund' } })).to.equal(0);
-    expect(await pointsOfUser(m(), referrer.id)).to.equal(pointsBefore);
+    expect(await pointsOfUser(sys.ctx.data, referrer.id)).to.equal(pointsBefore);
   });
 
   it('honours Idempotency-Key: the same key replays, the same key for another purchase is refused', async function () {

@@ -59,7 +59,7 @@ describe('rewards job failures, retries and requeue from Agendash', function () 
   }
 
   async function referrerPoints(): Promise<number> {
-    return pointsOfUser(sys.ctx.database.models, referrer.id);
+    return pointsOfUser(sys.ctx.data, referrer.id);
   }
 
   it('completes on retry after a failure on the first attempt, and pays once', async function () {

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { Models } from '../../infra/database/models.js';
+import type { DataScope } from '../../infra/database/data-scope.js';
 
 export interface NewPointCheckpoint {
   user: Types.ObjectId;
@@ -12,12 +12,12 @@ export interface NewPointCheckpoint {
  * Writes checkpoints, each replacing the user's older one, in one command. Every checkpoint is
  * right on its own (a sum up to its `upTo`), so two audits writing at once leave a right one.
  */
-export async function savePointCheckpoints(models: Models, checkpoints: readonly NewPointCheckpoint[]): Promise<void> {
+export async function savePointCheckpoints({ models, session }: DataScope, checkpoints: readonly NewPointCheckpoint[]): Promise<void> {
   if (checkpoints.length === 0) return;
   await models.PointCheckpoint.bulkWrite(
     checkpoints.map((c) => ({
       updateOne: { filter: { _id: c.user }, update: { $set: { points: c.points, upTo: c.upTo, entries: c.entries } }, upsert: true },
     })),
-    { ordered: false },
+    { ordered: false, session },
   );
 }

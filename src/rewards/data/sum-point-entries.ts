@@ -1,4 +1,5 @@
-import { Types } from 'mongoose';
+import type { Types } from 'mongoose';
+import type { DataScope } from '../../infra/database/data-scope.js';
 import { type Models } from '../../infra/database/models.js';
 import { POINT_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
@@ -13,7 +14,7 @@ export interface PointRange {
  * users: each range reads the `{user, type, createdAt}` index from `from` on, or the
  * `{user, type, amount}` index whole when there is no `from`.
  */
-export async function sumPointEntries(models: Models, ranges: readonly PointRange[]): Promise<Map<string, number>> {
+export async function sumPointEntries({ models, session }: DataScope, ranges: readonly PointRange[]): Promise<Map<string, number>> {
   if (ranges.length === 0) return new Map();
   const types = { $in: POINT_ENTRY_TYPES };
   const conditions = ranges.map((r) => (r.from ? { user: r.user, type: types, createdAt: { $gte: r.from } } : { user: r.user, type: types }));
@@ -21,6 +22,6 @@ export async function sumPointEntries(models: Models, ranges: readonly PointRang
     // One user (/api/me) without $or: a plain filter FerretDB can hand down to its backend.
     { $match: conditions.length === 1 ? conditions[0]! : { $or: conditions } },
     { $group: { _id: '$user', points: { $sum: '$amount' } } },
-  ]);
+  ]).session(session ?? null);
   return new Map(rows.map((row) => [row._id.toString(), row.points]));
 }
