@@ -1,7 +1,7 @@
 import type { Agenda } from 'agenda';
-import type { Db } from 'mongodb';
 import type { AppContext } from '../src/shared/context.js';
-import { JOBS_COLLECTION, JOB_NAMES } from '../src/infra/queue/agenda.js';
+import { JOB_NAMES } from '../src/infra/queue/agenda.js';
+import { removeDuplicateSingleJobs } from '../src/infra/queue/remove-duplicate-single-jobs.js';
 import { purgeFinishedJobs } from '../src/infra/queue/purge-finished-jobs.js';
 import { expireIdempotencyKeys } from '../src/checkout/expire-idempotency-keys.js';
 import { reconcileRewards } from '../src/rewards/reconcile.js';
@@ -32,26 +32,6 @@ export async function scheduleMaintenanceJobs(agenda: Agenda, ctx: AppContext): 
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.purgeFinishedJobs);
   await agenda.every(ctx.config.queue.purgeEvery, JOB_NAMES.expireIdempotencyKeys);
   await scheduleAuditLedger(agenda, ctx);
-  const removed = await removeDuplicateCopies(ctx.database.db);
+  const removed = await removeDuplicateSingleJobs(ctx.database.db, MAINTENANCE_JOBS);
   if (removed > 0) ctx.log.info('removed duplicate maintenance jobs left by workers starting together', { removed });
-}
-
-/**
- * `every()` keeps one document per name by an upsert (findOneAndUpdate {name, type: 'single'},
- * upsert: true). Workers starting together run such upserts at once, and MongoDB may turn two of
- * them into two inserts when no unique index covers the query; the one that would (unique on
- * `name` where `type` is 'single') is a partial index, which FerretDB refuses. So each start
- * deletes every copy but the oldest — the same one for every worker, so concurrent starts agree —
- * unless it is locked (running somewhere: a later start removes it).
- */
-async function removeDuplicateCopies(db: Db): Promise<number> {
-  const jobs = db.collection(JOBS_COLLECTION);
-  let removed = 0;
-  for (const name of MAINTENANCE_JOBS) {
-    const copies = await jobs.find({ name, type: 'single' }, { projection: { _id: 1 }, sort: { _id: 1 } }).toArray();
-    if (copies.length < 2) continue;
-    const extra = copies.slice(1).map((c) => c._id);
-    removed += (await jobs.deleteMany({ _id: { $in: extra }, lockedAt: null })).deletedCount;
-  }
-  return removed;
 }
