@@ -1,4 +1,5 @@
 import { userQueries } from './accounts/data/index.js';
+import { auditRunQueries, bookQueries } from './books/data/index.js';
 import { cartQueries } from './cart/data/index.js';
 import { catalogQueries } from './catalog/data/index.js';
 import { idempotencyKeyQueries } from './checkout/data/index.js';
@@ -7,7 +8,7 @@ import { bindQueries, type DataScope } from './infra/database/data-scope.js';
 import type { UnitOfWorkWith } from './infra/database/unit-of-work.js';
 import type { Models } from './infra/database/models.js';
 import { purchaseQueries } from './purchases/data/index.js';
-import { pointQueries } from './rewards/data/index.js';
+import { pointQueries, rewardQueries } from './rewards/data/index.js';
 import { walletQueries } from './wallet/data/index.js';
 
 /**
@@ -25,6 +26,9 @@ export function repositories(scope: DataScope) {
     purchases: bindQueries(scope, purchaseQueries),
     wallet: bindQueries(scope, walletQueries),
     points: bindQueries(scope, pointQueries),
+    rewards: bindQueries(scope, rewardQueries),
+    books: bindQueries(scope, bookQueries),
+    auditRuns: bindQueries(scope, auditRunQueries),
   };
 }
 

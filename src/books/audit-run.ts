@@ -1,6 +1,6 @@
-import { Types } from 'mongoose';
-import type { Models } from '../infra/database/models.js';
-import { savePointCheckpoints, type NewPointCheckpoint } from '../rewards/data/save-point-checkpoints.js';
+import type { Repositories } from '../data-access.js';
+import type { NewPointCheckpoint } from '../rewards/data/save-point-checkpoints.js';
+import { toId } from '../shared/ids.js';
 import type { PoolTally } from './checks/pools.js';
 import type { CheckName, Finding } from './findings.js';
 import { emptyCounts } from './report.js';
@@ -61,19 +61,19 @@ export class CheckpointWriter {
   written = 0;
   private readonly pending: NewPointCheckpoint[] = [];
   constructor(
-    private readonly models: Models,
+    private readonly data: Pick<Repositories, 'points'>,
     private readonly settledBefore: Date,
     private readonly enabled: boolean,
   ) {}
 
   async keep(books: UserBooks): Promise<void> {
     const next = this.enabled ? nextCheckpoint(books, this.settledBefore) : null;
-    if (next) this.pending.push({ user: new Types.ObjectId(books.userId), ...next });
+    if (next) this.pending.push({ user: toId(books.userId), ...next });
     if (this.pending.length >= CHECKPOINT_BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
-    await savePointCheckpoints({ models: this.models, session: undefined }, this.pending);
+    await this.data.points.savePointCheckpoints(this.pending);
     this.written += this.pending.length;
     this.pending.length = 0;
   }

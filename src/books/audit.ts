@@ -1,5 +1,5 @@
-import type { Models } from '../infra/database/models.js';
-import type { UnitOfWork } from '../infra/database/unit-of-work.js';
+import type { Repositories } from '../data-access.js';
+import type { UnitOfWorkWith } from '../infra/database/unit-of-work.js';
 import type { RewardRules } from '../rewards/rules.js';
 import { settledBefore } from '../rewards/point-checkpoints.js';
 import { checkPurchase, checkUser } from './checks/index.js';
@@ -11,15 +11,14 @@ import { statusOf } from './purchase-books.js';
 import { UNPAID_STATUSES } from '../purchases/lifecycle.js';
 import { everyPurchasesBooks, everyUsersBooks, onePurchasesBooks, oneUsersBooks } from './read-books.js';
 import { checksOf, type AuditReport } from './report.js';
-import { duplicateEntryKeys } from './data/duplicate-entry-keys.js';
-import { hasUniqueEntryKeyIndex } from './data/entry-key-index.js';
-import { streamUnboundEntries } from './data/stream-unbound-entries.js';
 
 export type { AuditPhase };
 
 export interface AuditDeps {
-  models: Models;
-  unitOfWork: UnitOfWork;
+  /** The books, read outside a transaction; the points checkpoints written. */
+  data: Pick<Repositories, 'books' | 'points'>;
+  /** A re-check reads its user or purchase through the unit's `tx`: one snapshot. */
+  unitOfWork: UnitOfWorkWith<Pick<Repositories, 'books'>>;
   rules: RewardRules;
   /** LEDGER_SETTLE_MS: entries older than this are settled; checkpoints stop there. */
   settleMs: number;
@@ -74,7 +73,7 @@ export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): P
     settledBefore: boundary,
     log,
     suspects: new Suspects(options.maxRechecks ?? 1000, log),
-    checkpoints: new CheckpointWriter(deps.models, boundary, options.writeCheckpoints ?? false),
+    checkpoints: new CheckpointWriter(deps.data, boundary, options.writeCheckpoints ?? false),
     phases: new Phases(options.onProgress),
   };
 
@@ -108,7 +107,7 @@ async function auditUsers(run: Run) {
   const scanned = { users: 0, userEntries: 0 };
   let checkpointsChecked = 0;
   let done = 0;
-  for await (const books of everyUsersBooks(run.deps.models, run.settledBefore)) {
+  for await (const books of everyUsersBooks(run.deps.data, run.settledBefore)) {
     if (books.user) scanned.users += 1;
     scanned.userEntries += books.tally.rows;
     if (books.checkpoint) checkpointsChecked += 1;
@@ -129,7 +128,7 @@ async function auditPurchases(run: Run) {
   const pools = emptyPools();
   const inProgress = { unpaid: 0, reversing: 0 };
   let done = 0;
-  for await (const books of everyPurchasesBooks(run.deps.models)) {
+  for await (const books of everyPurchasesBooks(run.deps.data)) {
     if (books.purchase) scanned.purchases += 1;
     scanned.purchaseEntries += books.entries.length;
     const status = statusOf(books);
@@ -147,15 +146,15 @@ async function auditPurchases(run: Run) {
 
 /** Entries that belong to no purchase, and the index that keeps keys unique. */
 async function auditStrayEntries(run: Run): Promise<void> {
-  const { models } = run.deps;
+  const { books } = run.deps.data;
   let done = 0;
-  for await (const entry of streamUnboundEntries(models)) {
+  for await (const entry of books.streamUnboundEntries()) {
     run.log.record(entryWithoutPurchase(entry));
     await run.phases.tick('entries', ++done);
   }
-  if (!(await hasUniqueEntryKeyIndex(models))) {
+  if (!(await books.hasUniqueEntryKeyIndex())) {
     run.log.record(finding('unique-keys', 'ledger', 'entryKey', 'the unique index on entryKey is missing: nothing stops an entry from being written twice'));
-    for await (const dup of duplicateEntryKeys(models)) run.log.record(finding('unique-keys', 'entry', dup._id, `key ${dup._id} is held by ${dup.count} entries`, { expected: 1, actual: dup.count }));
+    for await (const dup of books.duplicateEntryKeys()) run.log.record(finding('unique-keys', 'entry', dup._id, `key ${dup._id} is held by ${dup.count} entries`, { expected: 1, actual: dup.count }));
   }
   await run.phases.end('entries', done);
 }
@@ -183,13 +182,13 @@ async function recheckSuspects(run: Run, pools: ReturnType<typeof emptyPools>) {
 }
 
 function recheck(run: Run, s: Suspect): Promise<Suspect> {
-  const { models, unitOfWork, rules } = run.deps;
-  return unitOfWork.run({ name: 'audit-recheck', budgetMs: RECHECK_BUDGET_MS }, async (session) => {
+  const { unitOfWork, rules } = run.deps;
+  return unitOfWork.run({ name: 'audit-recheck', budgetMs: RECHECK_BUDGET_MS }, async (tx) => {
     if (s.kind === 'user') {
-      const user = await oneUsersBooks(models, s.id, run.settledBefore, session);
+      const user = await oneUsersBooks(tx, s.id, run.settledBefore);
       return { ...s, findings: checkUser(user), user };
     }
-    const books = await onePurchasesBooks(models, s.id, session);
+    const books = await onePurchasesBooks(tx, s.id);
     return { ...s, findings: checkPurchase(books, rules), pools: poolContribution(books) };
   });
 }

@@ -2,7 +2,6 @@ import type { AppContext } from '../shared/context.js';
 import { auditBooks, type AuditDeps } from './audit.js';
 import type { Finding } from './findings.js';
 import type { AuditReport } from './report.js';
-import { beatAuditRun, failAuditRun, finishAuditRun, pruneAuditRuns, startAuditRun } from './data/audit-runs.js';
 
 export const AUDIT_JOB_NAME = 'audit-ledger';
 /** How many runs `ledger_audits` keeps. */
@@ -13,8 +12,8 @@ const HEARTBEAT_MS = 10_000;
 const MAX_FINDINGS_LOGGED = 10_000;
 
 export const auditDeps = (ctx: AppContext): AuditDeps => ({
-  models: ctx.database.models,
-  unitOfWork: ctx.database.unitOfWork,
+  data: ctx.data,
+  unitOfWork: ctx.unitOfWork,
   rules: ctx.config.rewards,
   settleMs: ctx.config.books.settleMs,
 });
@@ -26,8 +25,8 @@ export const auditDeps = (ctx: AppContext): AuditDeps => ({
  * points checkpoint is brought up to date.
  */
 export async function recordAudit(ctx: AppContext, trigger: string, renewLock: () => Promise<void> = async () => undefined): Promise<AuditReport> {
-  const { models } = ctx.database;
-  const runId = await startAuditRun(models, trigger, new Date());
+  const { auditRuns } = ctx.data;
+  const runId = await auditRuns.startAuditRun(trigger, new Date());
   ctx.log.info('ledger audit started', { trigger, runId: runId.toString() });
   let lastBeat = Date.now();
   let logged = 0;
@@ -42,19 +41,19 @@ export async function recordAudit(ctx: AppContext, trigger: string, renewLock: (
       onProgress: async () => {
         if (Date.now() - lastBeat < HEARTBEAT_MS) return;
         lastBeat = Date.now();
-        await Promise.all([beatAuditRun(models, runId), renewLock()]);
+        await Promise.all([auditRuns.beatAuditRun(runId), renewLock()]);
       },
     });
     if (logged > MAX_FINDINGS_LOGGED) ctx.log.warn('ledger audit: more findings than logged', { logged: MAX_FINDINGS_LOGGED, more: logged - MAX_FINDINGS_LOGGED });
-    await finishAuditRun(models, runId, report);
+    await auditRuns.finishAuditRun(runId, report);
     for (const check of report.checks) ctx.metrics.ledgerAuditDiscrepancies.set({ check: check.name }, check.discrepancies);
     ctx.metrics.ledgerAuditLastSuccess.set(Date.now() / 1000);
     const discrepancies = report.checks.reduce((sum, c) => sum + c.discrepancies, 0);
     ctx.log[report.clean ? 'info' : 'error']('ledger audit finished', { trigger, clean: report.clean, discrepancies, durationMs: report.durationMs, ...report.scanned, checkpointsWritten: report.checkpoints.written });
-    await pruneAuditRuns(models, RUNS_KEPT);
+    await auditRuns.pruneAuditRuns(RUNS_KEPT);
     return report;
   } catch (error) {
-    await failAuditRun(models, runId, (error as Error).message).catch(() => undefined);
+    await auditRuns.failAuditRun(runId, (error as Error).message).catch(() => undefined);
     throw error;
   }
 }

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import type { AuditRunDoc } from '../infra/database/models.js';
 import type { AppContext } from '../shared/context.js';
 import { noBody, validate } from '../http/validate.js';
-import { latestAuditRuns } from './data/audit-runs.js';
 import { AUDIT_JOB_NAME } from './record-audit.js';
 
 /** A run whose heartbeat is older than this died with its process: it is not running any more. */
@@ -12,7 +11,7 @@ const presentRun = (run: AuditRunDoc | null) =>
   run && { id: run._id.toString(), trigger: run.trigger, status: run.status, startedAt: run.startedAt, finishedAt: run.finishedAt, error: run.error };
 
 async function auditState(ctx: AppContext) {
-  const { finished, running, failed } = await latestAuditRuns(ctx.database.models);
+  const { finished, running, failed } = await ctx.data.auditRuns.latestAuditRuns();
   const alive = running && running.heartbeatAt.getTime() > Date.now() - STALE_MS ? running : null;
   return {
     last: finished ? { ...presentRun(finished)!, report: finished.report } : null,

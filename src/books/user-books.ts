@@ -1,18 +1,18 @@
-import type { Types } from 'mongoose';
 import type { PointCheckpointDoc } from '../infra/database/models.js';
+import type { Id } from '../shared/ids.js';
 import { isWalletEntryType } from '../wallet/journal.js';
 
 /** What the audit reads of a user document. */
 export interface AuditedUser {
-  _id: Types.ObjectId;
+  _id: Id;
   walletBalance: number;
   lifetimeSpend: number;
 }
 
 /** What the audit reads of an entry that names a user. */
 export interface UserEntryRow {
-  _id: Types.ObjectId;
-  user: Types.ObjectId;
+  _id: Id;
+  user: Id;
   type: string;
   amount: number;
   entryKey: string;

@@ -1,4 +1,4 @@
-import type { Models } from '../infra/database/models.js';
+import type { Repositories } from '../data-access.js';
 
 export interface PoolTotals {
   appRevenue: number;
@@ -9,11 +9,8 @@ export interface PoolTotals {
 }
 
 /** Totals of the system accounts, from the ledger; reversals of refunded purchases count against what they reverse. */
-export async function poolTotals(models: Models): Promise<PoolTotals> {
-  const rows = await models.Ledger.aggregate<{ _id: { type: string; reverses: string | null }; total: number }>([
-    { $match: { type: { $in: ['app_revenue', 'gifts_pool', 'reward', 'reversal', 'refund'] } } },
-    { $group: { _id: { type: '$type', reverses: '$reverses' }, total: { $sum: '$amount' } } },
-  ]);
+export async function poolTotals({ rewards }: Pick<Repositories, 'rewards'>): Promise<PoolTotals> {
+  const rows = await rewards.sumPoolEntries();
   const total = (type: string) => rows.filter((r) => r._id.type === type || r._id.reverses === type).reduce((sum, r) => sum + r.total, 0);
   return { appRevenue: total('app_revenue'), giftsPool: total('gifts_pool'), rewardsPaid: total('reward'), refunded: total('refund') };
 }

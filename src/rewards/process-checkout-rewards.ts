@@ -3,7 +3,6 @@ import { isSettled } from '../purchases/lifecycle.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
 import { computeDistribution, type Distribution } from './distribution.js';
 import { upgradedLevel } from './levels.js';
-import { RewardsRepository } from './rewards-repository.js';
 
 export type RewardsOutcome =
   | { status: 'completed'; distribution: Distribution; buyerLevel: string | null }
@@ -27,28 +26,28 @@ export type RewardsOutcome =
  * completed; two at once conflict, and the retry finds it completed.
  */
 export async function processCheckoutRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<RewardsOutcome> {
-  const { models, unitOfWork } = ctx.database;
-  return unitOfWork.run({ name: 'rewards', budgetMs: options.budgetMs }, async (session) => {
-    const repo = new RewardsRepository(models, session);
-    const purchase = await repo.findPurchase(transactionId);
+  return ctx.unitOfWork.run({ name: 'rewards', budgetMs: options.budgetMs }, async (tx) => {
+    const purchase = await tx.purchases.findPurchase(transactionId);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (purchase.rewards.status === 'completed') return { status: 'already-completed' } as const;
     if (purchase.refund || isSettled(purchase.rewards.status)) return { status: 'cancelled' } as const;
-    const buyer = await repo.findBuyer(purchase);
+    const buyer = purchase.user ? await tx.users.findUser(purchase.user) : null;
     if (!buyer) throw new UnrecoverableJobError(`Buyer ${String(purchase.user)} of purchase ${transactionId} does not exist`);
 
     const distribution = (purchase.rewards.distribution as Distribution | null) ?? computeDistribution({
       cartTotal: purchase.amount,
       buyerId: buyer._id.toString(),
-      upline: await repo.upline(buyer, ctx.config.rewards.maxDepth),
+      upline: await tx.rewards.findUpline(buyer, ctx.config.rewards.maxDepth),
       rules: ctx.config.rewards,
     });
-    await repo.writeLedgerEntries(purchase._id, distribution);
+    await tx.rewards.insertRewardEntries(purchase._id, distribution);
     await ctx.failpoints.hit('rewards.afterLedgerEntries');
     const buyerLevel = upgradedLevel(buyer.level, buyer.lifetimeSpend, ctx.config.levelThresholds);
-    await repo.upgradeLevel(buyer, buyerLevel);
+    await tx.rewards.upgradeLevel(buyer, buyerLevel);
 
-    if (await repo.markCompleted(purchase._id, distribution)) return { status: 'completed', distribution, buyerLevel } as const;
+    // Last, so that `completed` means every entry above is written; conditional on no refund
+    // having settled the purchase meanwhile.
+    if (await tx.purchases.complete(purchase._id, distribution)) return { status: 'completed', distribution, buyerLevel } as const;
     // A concurrent completion or refund is a write conflict in the transaction, retried into one
     // of the returns above: this is not reached.
     throw new Error(`Purchase ${transactionId} was settled concurrently`);

@@ -21,19 +21,18 @@ export async function reconcileRewards(ctx: AppContext): Promise<ReconcileCounts
   const now = Date.now();
   const { reconcileGraceMs, lockLifetimeMs } = ctx.config.queue;
   const graceCutoff = new Date(now - reconcileGraceMs);
-  const { Ledger } = ctx.database.models;
-  const find = (filter: Record<string, unknown>) => Ledger.find({ type: 'purchase', ...filter }, { _id: 1 }).sort({ createdAt: 1 }).limit(BATCH).lean();
+  const { purchases } = ctx.data;
   const [pending, processing, reversing] = await Promise.all([
-    find({ 'rewards.status': 'pending', createdAt: { $lte: graceCutoff } }),
-    find({ 'rewards.status': 'processing', 'rewards.attemptedAt': { $lte: new Date(now - reconcileGraceMs - lockLifetimeMs) } }),
-    find({ 'rewards.status': 'reversing', 'refund.refundedAt': { $lte: graceCutoff } }),
+    purchases.purchasesNeedingJob('pending', graceCutoff, BATCH),
+    purchases.purchasesNeedingJob('processing', new Date(now - reconcileGraceMs - lockLifetimeMs), BATCH),
+    purchases.purchasesNeedingJob('reversing', graceCutoff, BATCH),
   ]);
   const counts: ReconcileCounts = { waiting: 0, revived: 0, created: 0 };
   const rewards = JOB_NAMES.processCheckoutRewards;
   const reversal = JOB_NAMES.reversePurchaseRewards;
   const work: [string, PurchaseJobName, typeof pending][] = [['pending', rewards, pending], ['processing', rewards, processing], ['reversing', reversal, reversing]];
-  for (const [status, job, purchases] of work) {
-    for (const purchase of purchases) {
+  for (const [status, job, found] of work) {
+    for (const purchase of found) {
       const transactionId = purchase._id.toString();
       const outcome = await ensurePurchaseJob(ctx.database.db, ctx.agenda, job, transactionId);
       counts[outcome]++;

@@ -13,7 +13,7 @@ export function rewardRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/rewards', async (req, res) => {
     const page = validate(statementQuery, req.query, 'query');
-    res.json({ success: true, data: await rewardStatement(ctx.database.models, req.userId!, page) });
+    res.json({ success: true, data: await rewardStatement(ctx.data, req.userId!, page) });
   });
   return router;
 }
@@ -22,7 +22,7 @@ export function rewardRoutes(ctx: AppContext): Router {
 export function adminRewardRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/pools', async (_req, res) => {
-    res.json({ success: true, data: await poolTotals(ctx.database.models) });
+    res.json({ success: true, data: await poolTotals(ctx.data) });
   });
   return router;
 }

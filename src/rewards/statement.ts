@@ -1,7 +1,6 @@
-import { repositoriesOf } from '../data-access.js';
-import { type LedgerDoc, type Models } from '../infra/database/models.js';
-import { POINT_ENTRY_TYPES } from '../shared/ledger-entries.js';
-import { after, newestFirst, pageOf } from '../http/paging.js';
+import type { Repositories } from '../data-access.js';
+import type { LedgerDoc } from '../infra/database/models.js';
+import { pageOf } from '../http/paging.js';
 import { pointsOfUser } from './points.js';
 
 function presentCredit(entry: LedgerDoc) {
@@ -18,14 +17,7 @@ function presentCredit(entry: LedgerDoc) {
 }
 
 /** A customer's reward statement: every credit and every reversal of one, newest first, and the total (the sum of all of them). */
-export async function rewardStatement(models: Models, userId: string, page: { limit: number; cursor?: string }) {
-  const cursor = after(page.cursor);
-  const [docs, total] = await Promise.all([
-    models.Ledger.find({ $and: [{ user: userId, type: { $in: POINT_ENTRY_TYPES } }, cursor] })
-      .sort(newestFirst)
-      .limit(page.limit + 1)
-      .lean(),
-    pointsOfUser(repositoriesOf(models), userId),
-  ]);
+export async function rewardStatement(data: Pick<Repositories, 'rewards' | 'points'>, userId: string, page: { limit: number; cursor?: string }) {
+  const [docs, total] = await Promise.all([data.rewards.pointEntriesPage(userId, page), pointsOfUser(data, userId)]);
   return { total, ...pageOf(docs, page.limit, presentCredit) };
 }

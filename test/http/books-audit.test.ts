@@ -125,7 +125,7 @@ describe('the books audit: job, admin API and command', function () {
       const { User } = sys.ctx.database.models;
       await User.updateOne({ _id: buyer.id }, { $inc: { walletBalance: 5 } });
       try {
-        const cli = startNode('audit:books', 'src/books/cli.ts', [], await env());
+        const cli = startNode('audit:books', 'src/books-cli.ts', [], await env());
         const exit = await cli.exited;
         expect(exit.code, cli.output()).to.equal(1);
         expect(cli.output()).to.include(`FAIL  wallet`).and.include(`user ${buyer.id}: wallet is 2005, its journal says 2000`).and.include('the books do NOT hold');
@@ -135,10 +135,10 @@ describe('the books audit: job, admin API and command', function () {
     });
 
     it('exits 2 without MONGODB_URI, or with an unknown option', async function () {
-      const noUri = startNode('audit:books', 'src/books/cli.ts', [], { NODE_ENV: 'test' });
+      const noUri = startNode('audit:books', 'src/books-cli.ts', [], { NODE_ENV: 'test' });
       expect((await noUri.exited).code).to.equal(2);
       expect(noUri.output()).to.include('MONGODB_URI is not set');
-      const bad = startNode('audit:books', 'src/books/cli.ts', ['--bogus'], await env());
+      const bad = startNode('audit:books', 'src/books-cli.ts', ['--bogus'], await env());
       expect((await bad.exited).code).to.equal(2);
       expect(bad.output()).to.include('usage: npm run audit:books');
     });

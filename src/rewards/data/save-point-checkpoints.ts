@@ -1,8 +1,8 @@
-import type { Types } from 'mongoose';
 import type { DataScope } from '../../infra/database/data-scope.js';
+import type { Id } from '../../shared/ids.js';
 
 export interface NewPointCheckpoint {
-  user: Types.ObjectId;
+  user: Id;
   points: number;
   upTo: Date;
   entries: number;

@@ -1,11 +1,10 @@
-import type { Types } from 'mongoose';
 import type { DataScope } from '../../infra/database/data-scope.js';
-import { type Models } from '../../infra/database/models.js';
+import type { Id } from '../../shared/ids.js';
 import { POINT_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
 /** A user, and where their entries start counting (null: from the first one). */
 export interface PointRange {
-  user: Types.ObjectId;
+  user: Id;
   from: Date | null;
 }
 
@@ -18,7 +17,7 @@ export async function sumPointEntries({ models, session }: DataScope, ranges: re
   if (ranges.length === 0) return new Map();
   const types = { $in: POINT_ENTRY_TYPES };
   const conditions = ranges.map((r) => (r.from ? { user: r.user, type: types, createdAt: { $gte: r.from } } : { user: r.user, type: types }));
-  const rows = await models.Ledger.aggregate<{ _id: Types.ObjectId; points: number }>([
+  const rows = await models.Ledger.aggregate<{ _id: Id; points: number }>([
     // One user (/api/me) without $or: a plain filter FerretDB can hand down to its backend.
     { $match: conditions.length === 1 ? conditions[0]! : { $or: conditions } },
     { $group: { _id: '$user', points: { $sum: '$amount' } } },

@@ -1,6 +1,7 @@
 /**
- * `npm run audit:books` — the books audit (docs/spec.md §12) against the shop at MONGODB_URI, read the way
- * the service reads its configuration. Progress on stderr; the report on stdout.
+ * `npm run audit:books` (in production: `node dist/src/books-cli.js`) — the books audit
+ * (docs/spec.md §12, src/books/) against the shop at MONGODB_URI, read the way the service reads
+ * its configuration. Progress on stderr; the report on stdout.
  *
  *   npm run audit:books                         a readable report
  *   npm run audit:books -- --json               the report as JSON, for machines
@@ -10,11 +11,12 @@
  * Exit code: 0 the books hold · 1 discrepancies found · 2 could not audit (usage, settings, database).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../../config/index.js';
-import { openDatabase, type Database } from '../infra/database/connection.js';
-import { configureLogger, logger } from '../infra/logger.js';
-import { auditBooks, type AuditPhase } from './audit.js';
-import { formatReport } from './report.js';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { auditBooks, type AuditPhase } from './books/audit.js';
+import { formatReport } from './books/report.js';
+import { dataAccess } from './data-access.js';
+import { openDatabase, type Database } from './infra/database/connection.js';
+import { configureLogger, logger } from './infra/logger.js';
 
 const USAGE = 'usage: npm run audit:books [-- --json] [--write-checkpoints]\n';
 const PROGRESS_EVERY_MS = 2_000;
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     let last = 0;
     let lastPhase: AuditPhase | undefined;
     const report = await auditBooks(
-      { models: database.models, unitOfWork: database.unitOfWork, rules: config.rewards, settleMs: config.books.settleMs },
+      { ...dataAccess(database), rules: config.rewards, settleMs: config.books.settleMs },
       {
         writeCheckpoints: options.writeCheckpoints,
         onProgress: (phase, done) => {
