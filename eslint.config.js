@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * inside `ctx.unitOfWork.run`); they import neither mongoose, the driver, nor the database's code
  * (its types — the documents' shapes — they may), and reach no model or session through the context.
  */
-export const CAPABILITY_FILES = ['accounts', 'books', 'cart', 'catalog', 'checkout', 'purchases', 'refunds', 'rewards', 'wallet'].map((c) => `src/${c}/**/*.ts`);
+const CAPABILITY_FILES = ['accounts', 'books', 'cart', 'catalog', 'checkout', 'purchases', 'refunds', 'rewards', 'wallet'].map((c) => `src/${c}/**/*.ts`);
 const SEAM = 'use cases reach the database through repositories (src/data-access.ts): put the query in the capability\'s data/ folder';
 
 export default tseslint.config(
