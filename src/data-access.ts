@@ -7,6 +7,7 @@ import { bindQueries, type DataScope } from './infra/database/data-scope.js';
 import type { UnitOfWorkWith } from './infra/database/unit-of-work.js';
 import type { Models } from './infra/database/models.js';
 import { purchaseQueries } from './purchases/data/index.js';
+import { refundQueries } from './refunds/data/index.js';
 import { pointQueries } from './rewards/data/index.js';
 import { walletQueries } from './wallet/data/index.js';
 
@@ -25,6 +26,7 @@ export function repositories(scope: DataScope) {
     purchases: bindQueries(scope, purchaseQueries),
     wallet: bindQueries(scope, walletQueries),
     points: bindQueries(scope, pointQueries),
+    refunds: bindQueries(scope, refundQueries),
   };
 }
 
