@@ -8,6 +8,7 @@ import { bindQueries, type DataScope } from './infra/database/data-scope.js';
 import type { UnitOfWorkWith } from './infra/database/unit-of-work.js';
 import type { Models } from './infra/database/models.js';
 import { purchaseQueries } from './purchases/data/index.js';
+import { refundQueries } from './refunds/data/index.js';
 import { pointQueries, rewardQueries } from './rewards/data/index.js';
 import { walletQueries } from './wallet/data/index.js';
 
@@ -27,6 +28,7 @@ export function repositories(scope: DataScope) {
     wallet: bindQueries(scope, walletQueries),
     points: bindQueries(scope, pointQueries),
     rewards: bindQueries(scope, rewardQueries),
+    refunds: bindQueries(scope, refundQueries),
     books: bindQueries(scope, bookQueries),
     auditRuns: bindQueries(scope, auditRunQueries),
   };

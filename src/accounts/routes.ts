@@ -27,7 +27,7 @@ const usersQuery = Joi.object({ email: Joi.string().email({ tlds: false }).max(2
 export function accountRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/me', async (req, res) => {
-    const user = await getUser(ctx.database.models, req.userId!);
+    const user = await getUser(ctx.data, req.userId!);
     const rewardPoints = await pointsOfUser(ctx.data, user._id);
     res.json({
       success: true,
@@ -44,7 +44,7 @@ export function accountRoutes(ctx: AppContext): Router {
 
   router.get('/referrals', async (req, res) => {
     const page = validate(referralsQuery, req.query, 'query');
-    res.json({ success: true, data: await referralsOf(ctx.database.models, req.userId!, page) });
+    res.json({ success: true, data: await referralsOf(ctx.data, req.userId!, page) });
   });
   return router;
 }
@@ -52,28 +52,26 @@ export function accountRoutes(ctx: AppContext): Router {
 /** Admin: create and find users, issue a customer's token (mounted at /api/admin, behind the admin credentials). */
 export function adminAccountRoutes(ctx: AppContext, tokens: TokenService): Router {
   const router = Router();
-  const { models } = ctx.database;
-
   router.post('/users', async (req, res) => {
     const body = validate(newUserBody, req.body, 'body');
-    const user = await createUser(ctx.database, body, ctx.config.admin.username);
+    const user = await createUser(ctx, body, ctx.config.admin.username);
     ctx.log.info('user created', { userId: user._id.toString(), referrerId: body.referrerId ?? null });
     res.status(201).json({ success: true, data: presentUser(user, 0) }); // a new user has no ledger entries yet
   });
 
   router.get('/users', async (req, res) => {
-    res.json({ success: true, data: await findUsers(models, validate(usersQuery, req.query, 'query')) });
+    res.json({ success: true, data: await findUsers(ctx.data, validate(usersQuery, req.query, 'query')) });
   });
 
   router.get('/users/:id', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
-    res.json({ success: true, data: await userForSupport(models, id) });
+    res.json({ success: true, data: await userForSupport(ctx.data, id) });
   });
 
   router.post('/users/:id/token', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
     validate(noBody(), req.body ?? {}, 'body');
-    const user = await getUser(models, id);
+    const user = await getUser(ctx.data, id);
     const { token, expiresAt } = await tokens.issue(user._id.toString());
     res.status(201).json({ success: true, data: { id: user._id.toString(), token, expiresAt } });
   });

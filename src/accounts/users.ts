@@ -1,10 +1,10 @@
-import type { ClientSession } from 'mongoose';
 import type { Level } from '../../config/index.js';
-import { ObjectId, type Models, type UserDoc } from '../infra/database/models.js';
-import type { Database } from '../infra/database/connection.js';
+import type { Repositories } from '../data-access.js';
+import type { UserDoc } from '../infra/database/models.js';
+import type { AppContext } from '../shared/context.js';
 import { Conflict, NotFound, isDuplicateKeyError } from '../shared/errors.js';
+import { toId, type Id } from '../shared/ids.js';
 import { creditKeys } from '../wallet/journal.js';
-import { insertCreditEntry } from '../wallet/data/insert-wallet-entry.js';
 
 /** Deep enough for any configured depth limit (MAX_UPLINE_DEPTH is at most 1000). */
 const MAX_STORED_ANCESTORS = 1000;
@@ -41,36 +41,29 @@ export function presentUser(user: UserDoc, rewardPoints: number) {
  * user, the referral graph can't contain a cycle. An initial wallet balance is a credit by the
  * admin who creates the user: written to the wallet journal in the same unit of work.
  */
-export async function createUser(database: Pick<Database, 'models' | 'unitOfWork'>, input: NewUser, by: string): Promise<UserDoc> {
-  const { models, unitOfWork } = database;
-  let ancestors: InstanceType<typeof ObjectId>[] = [];
+export async function createUser(ctx: Pick<AppContext, 'data' | 'unitOfWork'>, input: NewUser, by: string): Promise<UserDoc> {
+  let ancestors: Id[] = [];
   if (input.referrerId) {
-    const referrer = await models.User.findById(input.referrerId, { ancestors: 1 }).lean();
+    const referrer = await ctx.data.users.findUpline(input.referrerId);
     if (!referrer) throw new NotFound('USER', `Referrer ${input.referrerId} does not exist`);
     ancestors = [referrer._id, ...referrer.ancestors].slice(0, MAX_STORED_ANCESTORS);
   }
   const walletBalance = input.walletBalance ?? 0;
   try {
-    return await unitOfWork.run({ name: 'create-user' }, async (session) => {
-      const [created] = await models.User.create(
-        [
-          {
-            name: input.name,
-            email: input.email,
-            referrer: input.referrerId ? new ObjectId(input.referrerId) : null,
-            ancestors,
-            level: input.level ?? null,
-            isActive: input.isActive ?? true,
-            isVerified: input.isVerified ?? true,
-            walletBalance,
-          },
-        ],
-        { session },
-      );
-      const user = created!.toObject<UserDoc>();
+    return await ctx.unitOfWork.run({ name: 'create-user' }, async (tx) => {
+      const user = await tx.users.insertUser({
+        name: input.name,
+        email: input.email,
+        referrer: input.referrerId ? toId(input.referrerId) : null,
+        ancestors,
+        level: input.level ?? null,
+        isActive: input.isActive ?? true,
+        isVerified: input.isVerified ?? true,
+        walletBalance,
+      });
       if (walletBalance > 0) {
         const credit = { by, reason: 'initial balance' };
-        await insertCreditEntry(models, { entryKey: creditKeys.initialBalance(user._id.toString()), user: user._id, amount: walletBalance, walletBalanceAfter: walletBalance, credit }, session);
+        await tx.wallet.insertCreditEntry({ entryKey: creditKeys.initialBalance(user._id.toString()), user: user._id, amount: walletBalance, walletBalanceAfter: walletBalance, credit });
       }
       return user;
     });
@@ -80,9 +73,9 @@ export async function createUser(database: Pick<Database, 'models' | 'unitOfWork
   }
 }
 
-/** Inside a unit of work pass its session: a read outside the transaction would not see it (and waits for it on the serial front). */
-export async function getUser(models: Models, userId: string, session?: ClientSession): Promise<UserDoc> {
-  const user = await models.User.findById(userId).session(session ?? null).lean();
+/** Inside a unit of work pass its `tx`: a read outside the transaction would not see it (and waits for it on the serial front). */
+export async function getUser({ users }: Pick<Repositories, 'users'>, userId: string): Promise<UserDoc> {
+  const user = await users.findUser(userId);
   if (!user) throw new NotFound('USER', `User ${userId} does not exist`);
   return user;
 }

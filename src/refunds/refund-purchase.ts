@@ -1,13 +1,12 @@
-import type { ClientSession, Types } from 'mongoose';
+import type { Repositories } from '../data-access.js';
 import type { AppContext } from '../shared/context.js';
-import { type LedgerDoc, type PurchaseRefund } from '../infra/database/models.js';
+import type { LedgerDoc, PurchaseRefund } from '../infra/database/models.js';
 import type { RewardStatus } from '../purchases/lifecycle.js';
 import { CommitOutcomeUnknown, Conflict, IdempotencyKeyReused, NotFound, isDuplicateKeyError } from '../shared/errors.js';
-import { canRaiseBy, outOfRange } from '../shared/money.js';
+import type { Id } from '../shared/ids.js';
+import { outOfRange } from '../shared/money.js';
 import { JOB_NAMES } from '../infra/queue/agenda.js';
-import * as transitions from '../purchases/data/transitions.js';
 import { enqueuePurchaseJob } from '../infra/queue/enqueue-purchase-job.js';
-import { findPurchase } from '../purchases/data/find-purchase.js';
 
 export interface RefundRequest {
   transactionId: string;
@@ -35,34 +34,32 @@ export interface RefundResult {
  * same purchase changes nothing and says so.
  */
 export async function refundPurchase(ctx: AppContext, request: RefundRequest): Promise<RefundResult> {
-  const { models, unitOfWork } = ctx.database;
   if (request.idempotencyKey) {
-    const seen = await models.Ledger.findOne({ type: 'purchase', 'refund.idempotencyKey': request.idempotencyKey }).lean<LedgerDoc>();
+    const seen = await ctx.data.refunds.findRefundByKey(request.idempotencyKey);
     if (seen && seen._id.toString() !== request.transactionId) throw new IdempotencyKeyReused('This Idempotency-Key was used to refund another purchase');
   }
   let result: RefundResult;
   try {
-    result = await unitOfWork.run({ name: 'refund' }, async (session) => {
-      const purchase = await findPurchase({ models, session }, request.transactionId);
+    result = await ctx.unitOfWork.run({ name: 'refund' }, async (tx) => {
+      const purchase = await tx.purchases.findPurchase(request.transactionId);
       if (!purchase?.rewards) throw new NotFound('TRANSACTION', `Purchase ${request.transactionId} does not exist`);
       if (purchase.refund) return present(purchase, purchase.refund, purchase.rewards.status, true);
 
       const refund: PurchaseRefund = { refundedAt: new Date(), by: request.by, reason: request.reason ?? null, idempotencyKey: request.idempotencyKey ?? null };
-      const pid = purchase._id.toString();
-      await models.Ledger.create([{ type: 'refund', entryKey: `refund:${pid}`, user: purchase.user, amount: purchase.amount, purchase: purchase._id }], { session });
+      await tx.refunds.insertRefundEntry(purchase);
 
       // A rewards run writes its entries and `completed` in one transaction: paid means completed
       // (the lifecycle's refund move). In the transaction a run completing meanwhile is a write
       // conflict: the unit retries and reads it.
-      const rewardsStatus = await transitions.refund({ models, session }, purchase._id, purchase.rewards.status, refund);
+      const rewardsStatus = await tx.purchases.refund(purchase._id, purchase.rewards.status, refund);
 
-      await creditBack(ctx, purchase.user!, purchase.amount, session);
+      await creditBack(tx, purchase.user!, purchase.amount);
       return present(purchase, refund, rewardsStatus, false);
     });
   } catch (error) {
     if (error instanceof CommitOutcomeUnknown) {
       // Read the outcome back: a refund found is this one (or a concurrent one, which did the same).
-      const purchase = await findPurchase({ models, session: undefined }, request.transactionId).catch(() => null);
+      const purchase = await ctx.data.purchases.findPurchase(request.transactionId).catch(() => null);
       if (!purchase?.refund) {
         throw new CommitOutcomeUnknown('The refund may or may not have been applied: the database did not confirm it in time. Retry it: a refund is applied once, and a second one answers what the first did.');
       }
@@ -70,7 +67,7 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
     } else {
       // Another refund of the same purchase won the race on the refund entry's key: say what it did.
       if (!isDuplicateKeyError(error)) throw error;
-      const purchase = await findPurchase({ models, session: undefined }, request.transactionId);
+      const purchase = await ctx.data.purchases.findPurchase(request.transactionId);
       if (!purchase?.refund) throw new Conflict('A refund of this purchase is in progress; retry shortly');
       result = present(purchase, purchase.refund, purchase.rewards!.status, true);
     }
@@ -85,16 +82,10 @@ export async function refundPurchase(ctx: AppContext, request: RefundRequest): P
   return result;
 }
 
-/** Wallet back, lifetime spend down; both stay within the safe range. */
-async function creditBack(ctx: AppContext, userId: Types.ObjectId, amount: number, session: ClientSession) {
-  const { User } = ctx.database.models;
-  const credited = await User.updateOne(
-    { _id: userId, walletBalance: canRaiseBy(amount), lifetimeSpend: { $gte: amount } },
-    { $inc: { walletBalance: amount, lifetimeSpend: -amount } },
-    { session },
-  );
-  if (credited.modifiedCount === 1) return;
-  if (!(await User.exists({ _id: userId }).session(session ?? null))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
+/** Wallet back, lifetime spend down (src/wallet/data/credit-back-refund.ts); when it matches nothing, why. */
+async function creditBack(tx: Pick<Repositories, 'wallet' | 'users'>, userId: Id, amount: number) {
+  if (await tx.wallet.creditBackRefund(userId, amount)) return;
+  if (!(await tx.users.userExists(userId))) throw new NotFound('USER', `Buyer ${userId.toString()} does not exist`);
   throw outOfRange(`Crediting ${amount} back`, 'wallet');
 }
 

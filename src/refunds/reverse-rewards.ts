@@ -1,10 +1,5 @@
 import type { AppContext } from '../shared/context.js';
-import { insertLedgerEntries } from '../infra/database/insert-entries.js';
-import { finishReversal } from '../purchases/data/transitions.js';
-import { type LedgerDoc } from '../infra/database/models.js';
-import { REWARD_ENTRY_TYPES, type RewardEntryType } from '../shared/ledger-entries.js';
 import { UnrecoverableJobError } from '../shared/errors.js';
-import { findPurchase } from '../purchases/data/find-purchase.js';
 
 export type ReversalOutcome = { status: 'reversed'; reversed: number } | { status: 'already-reversed' } | { status: 'nothing-to-reverse' };
 
@@ -17,30 +12,16 @@ export type ReversalOutcome = { status: 'reversed'; reversed: number } | { statu
  * the balance goes negative (owed). Idempotent like the rewards job: one transaction, entries under unique keys.
  */
 export async function reversePurchaseRewards(ctx: AppContext, transactionId: string, options: { budgetMs?: number } = {}): Promise<ReversalOutcome> {
-  const { models, unitOfWork } = ctx.database;
-  return unitOfWork.run({ name: 'reversal', budgetMs: options.budgetMs }, async (session) => {
-    const purchase = await findPurchase({ models, session }, transactionId);
+  return ctx.unitOfWork.run({ name: 'reversal', budgetMs: options.budgetMs }, async (tx) => {
+    const purchase = await tx.purchases.findPurchase(transactionId);
     if (!purchase?.rewards) throw new UnrecoverableJobError(`Purchase ${transactionId} does not exist`);
     if (!purchase.refund) throw new UnrecoverableJobError(`Purchase ${transactionId} is not refunded: nothing may be reversed`);
     if (purchase.rewards.status === 'reversed') return { status: 'already-reversed' } as const;
     if (purchase.rewards.status !== 'reversing') return { status: 'nothing-to-reverse' } as const;
 
-    const paid = await models.Ledger.find({ purchase: purchase._id, type: { $in: REWARD_ENTRY_TYPES } }).session(session ?? null).lean<LedgerDoc[]>();
-    await insertLedgerEntries(
-      models,
-      paid.map((entry) => ({
-        type: 'reversal' as const,
-        reverses: entry.type as RewardEntryType,
-        entryKey: `reversal:${entry.entryKey}`,
-        user: entry.user,
-        amount: -entry.amount,
-        purchase: purchase._id,
-        slot: entry.slot,
-        depth: entry.depth ?? null,
-      })),
-      session,
-    );
-    await finishReversal({ models, session }, purchase._id);
+    const paid = await tx.refunds.findPaidEntries(purchase._id);
+    await tx.refunds.insertReversals(purchase._id, paid);
+    await tx.purchases.finishReversal(purchase._id);
     return { status: 'reversed', reversed: paid.length } as const;
   });
 }

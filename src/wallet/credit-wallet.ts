@@ -1,12 +1,10 @@
-import { ObjectId, type LedgerDoc } from '../infra/database/models.js';
+import type { LedgerDoc } from '../infra/database/models.js';
 import type { AppContext } from '../shared/context.js';
 import { IdempotencyKeyReused, isDuplicateKeyError } from '../shared/errors.js';
+import { toId } from '../shared/ids.js';
 import { outOfRange } from '../shared/money.js';
 import { getUser } from '../accounts/users.js';
 import { creditKeys } from './journal.js';
-import {addToBalance } from './data/add-to-balance.js';
-import { findEntryByKey } from './data/find-entry-by-key.js';
-import {insertCreditEntry } from './data/insert-wallet-entry.js';
 
 export interface CreditRequest {
   userId: string;
@@ -32,25 +30,25 @@ export interface CreditResult {
  * of two concurrent retries, whose credit is then taken back.
  */
 export async function creditWallet(ctx: AppContext, request: CreditRequest): Promise<CreditResult> {
-  const { models, unitOfWork } = ctx.database;
   const entryKey = request.idempotencyKey ? creditKeys.withIdempotencyKey(request.idempotencyKey) : creditKeys.unique();
   if (request.idempotencyKey) {
     const replay = await replayIfSeen(ctx, entryKey, request);
     if (replay) return replay;
   }
   try {
-    const entry = await unitOfWork.run({ name: 'wallet-credit' }, async (session) => {
-      const user = await addToBalance(models, request.userId, request.amount, session);
+    const entry = await ctx.unitOfWork.run({ name: 'wallet-credit' }, async (tx) => {
+      const user = await tx.wallet.addToBalance(request.userId, request.amount);
       if (!user) {
-        const existing = await getUser(models, request.userId, session); // NotFound when there is no such user
+        const existing = await getUser(tx, request.userId); // NotFound when there is no such user
         throw outOfRange(`A credit of ${request.amount}`, 'wallet', { walletBalance: existing.walletBalance });
       }
-      const written = await insertCreditEntry(
-        models,
-        { entryKey, user: new ObjectId(request.userId), amount: request.amount, walletBalanceAfter: user.walletBalance, credit: { by: request.by, reason: request.reason ?? null } },
-        session,
-      );
-      return written;
+      return tx.wallet.insertCreditEntry({
+        entryKey,
+        user: toId(request.userId),
+        amount: request.amount,
+        walletBalanceAfter: user.walletBalance,
+        credit: { by: request.by, reason: request.reason ?? null },
+      });
     });
     ctx.log.info('wallet credited', { userId: request.userId, amount: request.amount, by: request.by, entryId: entry._id.toString() });
     return present(entry);
@@ -65,7 +63,7 @@ export async function creditWallet(ctx: AppContext, request: CreditRequest): Pro
 }
 
 async function replayIfSeen(ctx: AppContext, entryKey: string, request: CreditRequest): Promise<CreditResult | null> {
-  const seen = await findEntryByKey(ctx.database.models, entryKey);
+  const seen = await ctx.data.wallet.findEntryByKey(entryKey);
   if (!seen) return null;
   if (seen.user?.toString() !== request.userId || seen.amount !== request.amount) {
     throw new IdempotencyKeyReused('This Idempotency-Key was used for a credit of another amount or to another wallet');

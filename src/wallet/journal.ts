@@ -1,4 +1,4 @@
-import { ObjectId } from '../infra/database/models.js';
+import { newId } from '../shared/ids.js';
 import { WALLET_ENTRY_TYPES, type LedgerType, type WalletEntryType } from '../shared/ledger-entries.js';
 
 /**
@@ -25,5 +25,5 @@ export function walletEffect(type: WalletEntryType, amount: number): number {
 export const creditKeys = {
   withIdempotencyKey: (key: string) => `wallet_credit:key:${key}`,
   initialBalance: (userId: string) => `wallet_credit:initial:${userId}`,
-  unique: () => `wallet_credit:${new ObjectId().toString()}`,
+  unique: () => `wallet_credit:${newId().toString()}`,
 };

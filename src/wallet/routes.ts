@@ -15,7 +15,7 @@ export function walletRoutes(ctx: AppContext): Router {
   const router = Router();
   router.get('/wallet', async (req, res) => {
     const page = validate(statementQuery, req.query, 'query');
-    res.json({ success: true, data: await walletStatement(ctx.database.models, req.userId!, page, { withAuthor: false }) });
+    res.json({ success: true, data: await walletStatement(ctx.data, req.userId!, page, { withAuthor: false }) });
   });
   return router;
 }
@@ -39,7 +39,7 @@ export function adminWalletRoutes(ctx: AppContext): Router {
   router.get('/users/:id/wallet', async (req, res) => {
     const { id } = validate(idParams, req.params, 'params');
     const page = validate(statementQuery, req.query, 'query');
-    res.json({ success: true, data: await walletStatement(ctx.database.models, id, page, { withAuthor: true }) });
+    res.json({ success: true, data: await walletStatement(ctx.data, id, page, { withAuthor: true }) });
   });
   return router;
 }

@@ -1,10 +1,9 @@
-import type { LedgerDoc, Models } from '../infra/database/models.js';
+import type { Repositories } from '../data-access.js';
+import type { LedgerDoc } from '../infra/database/models.js';
 import type { WalletEntryType } from '../shared/ledger-entries.js';
 import { pageOf, type Page } from '../http/paging.js';
 import { getUser } from '../accounts/users.js';
 import { isWalletEntryType, walletEffect } from './journal.js';
-import { walletEntriesPage } from './data/wallet-entries-page.js';
-import { walletTotalsThrough } from './data/wallet-totals-through.js';
 
 export interface WalletStatementEntry {
   id: string;
@@ -33,13 +32,13 @@ export interface WalletStatement extends Page<WalletStatementEntry> {
  * books hold it ends at the wallet's balance; where it does not, the statement shows what the
  * journal says and the audit says by how much they differ.
  */
-export async function walletStatement(models: Models, userId: string, page: { limit: number; cursor?: string }, view: { withAuthor: boolean }): Promise<WalletStatement> {
-  const user = await getUser(models, userId);
-  const docs = await walletEntriesPage(models, userId, page);
+export async function walletStatement(data: Pick<Repositories, 'users' | 'wallet'>, userId: string, page: { limit: number; cursor?: string }, view: { withAuthor: boolean }): Promise<WalletStatement> {
+  const user = await getUser(data, userId);
+  const docs = await data.wallet.walletEntriesPage(userId, page);
   const shown = docs.slice(0, page.limit);
   const balances = new Map<string, number>();
   if (shown.length > 0) {
-    const totals = await walletTotalsThrough(models, userId, shown[0]!);
+    const totals = await data.wallet.walletTotalsThrough(userId, shown[0]!);
     let balance = [...totals].reduce((sum, [type, total]) => sum + walletEffect(type, total), 0);
     for (const entry of shown) {
       balances.set(entry._id.toString(), balance);

@@ -1,12 +1,13 @@
-import type { ClientSession, Types } from 'mongoose';
-import type { Models, UserDoc } from '../../infra/database/models.js';
+import type { DataScope } from '../../infra/database/data-scope.js';
+import type { UserDoc } from '../../infra/database/models.js';
+import type { Id } from '../../shared/ids.js';
 import { canRaiseBy } from '../../shared/money.js';
 
 /**
  * Adds `amount` to a wallet, conditional on the balance staying exact (src/shared/money.ts).
  * Returns the user after it, or null when no user matched.
  */
-export function addToBalance(models: Models, userId: string | Types.ObjectId, amount: number, session: ClientSession): Promise<UserDoc | null> {
+export function addToBalance({ models, session }: DataScope, userId: string | Id, amount: number): Promise<UserDoc | null> {
   return models.User.findOneAndUpdate(
     { _id: userId, walletBalance: canRaiseBy(amount) },
     { $inc: { walletBalance: amount } },

@@ -1,7 +1,8 @@
-import type { ClientSession } from 'mongoose';
-import type { LedgerDoc, Models } from '../../infra/database/models.js';
+import type { DataScope } from '../../infra/database/data-scope.js';
+import type { LedgerDoc } from '../../infra/database/models.js';
 
-export function findEntryByKey(models: Models, entryKey: string, session?: ClientSession): Promise<LedgerDoc | null> {
+/** The ledger entry under this key (unique across the ledger), or null. */
+export function findEntryByKey({ models, session }: DataScope, entryKey: string): Promise<LedgerDoc | null> {
   return models.Ledger.findOne({ entryKey })
     .session(session ?? null)
     .lean<LedgerDoc>()

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
-import type { LedgerDoc, Models } from '../../infra/database/models.js';
+import type { DataScope } from '../../infra/database/data-scope.js';
+import type { LedgerDoc } from '../../infra/database/models.js';
 import type { WalletEntryType } from '../../shared/ledger-entries.js';
 import { WALLET_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
@@ -8,7 +9,7 @@ import { WALLET_ENTRY_TYPES } from '../../shared/ledger-entries.js';
  * order (`{createdAt, _id}`): what the wallet had received and paid when that entry was written.
  * One command, grouped on the server.
  */
-export async function walletTotalsThrough(models: Models, userId: string, entry: Pick<LedgerDoc, '_id' | 'createdAt'>): Promise<Map<WalletEntryType, number>> {
+export async function walletTotalsThrough({ models, session }: DataScope, userId: string, entry: Pick<LedgerDoc, '_id' | 'createdAt'>): Promise<Map<WalletEntryType, number>> {
   const rows = await models.Ledger.aggregate<{ _id: WalletEntryType; total: number }>([
     {
       $match: {
@@ -18,6 +19,6 @@ export async function walletTotalsThrough(models: Models, userId: string, entry:
       },
     },
     { $group: { _id: '$type', total: { $sum: '$amount' } } },
-  ]);
+  ]).session(session ?? null);
   return new Map(rows.map((r) => [r._id, r.total]));
 }
