@@ -1,5 +1,5 @@
-import type { ClientSession } from 'mongoose';
-import type { LedgerDoc, Models } from './models.js';
+import type { DataScope } from './data-scope.js';
+import type { LedgerDoc } from './models.js';
 
 export type NewLedgerEntry = Omit<Partial<LedgerDoc>, '_id' | 'user' | 'purchase' | 'createdAt'> &
   Pick<LedgerDoc, 'type' | 'entryKey' | 'amount'> & { user: unknown; purchase: unknown };
@@ -9,7 +9,8 @@ export type NewLedgerEntry = Omit<Partial<LedgerDoc>, '_id' | 'user' | 'purchase
  * exist twice: a duplicate is an error and nothing of the unit is kept. Ordered, and validation
  * errors thrown: mongoose's unordered insertMany drops an invalid entry silently otherwise.
  */
-export async function insertLedgerEntries(models: Models, entries: NewLedgerEntry[], session: ClientSession): Promise<void> {
+export async function insertLedgerEntries({ models, session }: DataScope, entries: NewLedgerEntry[]): Promise<void> {
+  if (!session) throw new Error('ledger entries are written inside a unit of work, with what they account for');
   if (entries.length === 0) return;
   await models.Ledger.insertMany(entries, { session, ordered: true, throwOnValidationError: true });
 }

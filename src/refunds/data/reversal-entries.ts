@@ -17,10 +17,9 @@ export function findPaidEntries({ models, session }: DataScope, purchaseId: Id):
  * duplicate-key error) and with the opposite amount (so the purchase's entries then sum to 0 and
  * each beneficiary's points drop by what it was paid). Written in the unit's transaction only.
  */
-export async function insertReversals({ models, session }: DataScope, purchaseId: Id, paid: readonly LedgerDoc[]): Promise<void> {
-  if (!session) throw new Error('Reversals are written in a unit of work');
+export async function insertReversals(scope: DataScope, purchaseId: Id, paid: readonly LedgerDoc[]): Promise<void> {
   await insertLedgerEntries(
-    models,
+    scope,
     paid.map((entry) => ({
       type: 'reversal' as const,
       reverses: entry.type as RewardEntryType,
@@ -31,6 +30,5 @@ export async function insertReversals({ models, session }: DataScope, purchaseId
       slot: entry.slot,
       depth: entry.depth ?? null,
     })),
-    session,
   );
 }

@@ -9,12 +9,11 @@ import type { Distribution } from '../distribution.js';
  * `app_revenue:<purchase>`, `gifts_pool:<purchase>`), so that no entry can be written twice (see
  * insertLedgerEntries). Points are these entries: no user document is written.
  */
-export async function insertRewardEntries({ models, session }: DataScope, purchaseId: Id, distribution: Distribution): Promise<void> {
-  if (!session) throw new Error('reward entries are written inside the rewards unit of work');
+export async function insertRewardEntries(scope: DataScope, purchaseId: Id, distribution: Distribution): Promise<void> {
   const pid = purchaseId.toString();
   const base = { purchase: purchaseId };
   await insertLedgerEntries(
-    models,
+    scope,
     [
       { ...base, type: 'app_revenue', entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
       ...distribution.payouts.map((p) => ({
@@ -28,6 +27,5 @@ export async function insertRewardEntries({ models, session }: DataScope, purcha
       })),
       { ...base, type: 'gifts_pool', entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
     ],
-    session,
   );
 }
