@@ -54,14 +54,14 @@ async function countPurchaseJobs(db: Db, now: Date): Promise<Map<string, Record<
  * purged after FINISHED_JOB_RETENTION_MS and not counted either.
  */
 export function registerQueueMetrics(ctx: AppContext): void {
-  const { models, db } = ctx.database;
+  const { db } = ctx.database;
   new Gauge({
     name: 'rewards_purchases_open',
     help: 'Purchases whose rewards are not settled, by status (pending, processing, failed, reversing)',
     labelNames: ['status'] as const,
     registers: [ctx.metrics.registry],
     async collect() {
-      const counts = await Promise.all(OPEN_STATUSES.map((status) => models.Ledger.countDocuments({ type: 'purchase', 'rewards.status': status })));
+      const counts = await Promise.all(OPEN_STATUSES.map((status) => ctx.data.purchases.countPurchasesWithStatus(status)));
       OPEN_STATUSES.forEach((status, i) => this.set({ status }, counts[i]!));
     },
   });
