@@ -39,7 +39,7 @@ export interface AuditOptions {
   maxRechecks?: number;
 }
 
-/** A re-read of one user or purchase, in a transaction where there are transactions (a snapshot). */
+/** A re-read of one user or purchase, in one snapshot transaction. */
 const RECHECK_BUDGET_MS = 30_000;
 
 interface Run {
@@ -60,7 +60,7 @@ interface Run {
  * key at a time (read-books.ts, merge.ts); each user or purchase is judged by the checks in
  * checks/ and forgotten. A shop that changes under the audit can make a stream pair a user's
  * document with entries read a moment later; so whatever looks wrong is read again on its own —
- * in one snapshot transaction where the server has them — and only what is still wrong is a
+ * in one snapshot transaction — and only what is still wrong is a
  * finding.
  */
 export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): Promise<AuditReport> {

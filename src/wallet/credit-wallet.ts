@@ -26,8 +26,8 @@ export interface CreditResult {
  * An admin credits a wallet (docs/spec.md §6): the balance and its `wallet_credit` ledger entry (who,
  * why, the balance after) in one unit of work. With an Idempotency-Key the entry is keyed by it,
  * so a retried credit finds the first one and answers as it did; the same key for another user
- * or amount is refused. Without a transaction, the entry's unique key still refuses the second
- * of two concurrent retries, whose credit is then taken back.
+ * or amount is refused. Of two retries at once the entry's unique key refuses the second, whose
+ * unit of work then changes nothing, and it answers as the first did.
  */
 export async function creditWallet(ctx: AppContext, request: CreditRequest): Promise<CreditResult> {
   const entryKey = request.idempotencyKey ? creditKeys.withIdempotencyKey(request.idempotencyKey) : creditKeys.unique();
