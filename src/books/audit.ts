@@ -60,8 +60,7 @@ interface Run {
  * key at a time (read-books.ts, merge.ts); each user or purchase is judged by the checks in
  * checks/ and forgotten. A shop that changes under the audit can make a stream pair a user's
  * document with entries read a moment later; so whatever looks wrong is read again on its own —
- * in one snapshot transaction — and only what is still wrong is a
- * finding.
+ * in one snapshot transaction — and only what is still wrong is a finding.
  */
 export async function auditBooks(deps: AuditDeps, options: AuditOptions = {}): Promise<AuditReport> {
   const startedAt = options.now ?? new Date();
