@@ -1,5 +1,5 @@
 import { AgendashController } from 'agendash';
-import { ObjectId } from '../../src/infra/database/models.js';
+import { newId } from '../../src/shared/ids.js';
 import { JOBS_COLLECTION, JOB_NAMES } from '../../src/infra/queue/agenda.js';
 import type { System } from '../../src/system.js';
 import { countCommands, type CommandCounts } from '../support/commands.js';
@@ -21,7 +21,7 @@ export async function topUpJobs(system: System, target: number): Promise<number>
       const failed = (done + i) % 20 === 0;
       return {
         name: JOB_NAMES.processCheckoutRewards,
-        data: { transactionId: new ObjectId().toString() },
+        data: { transactionId: newId().toString() },
         type: 'normal',
         priority: 0,
         nextRunAt: null,

@@ -3,7 +3,7 @@ import type { RewardsUseCase } from '../../jobs/process-checkout-rewards.js';
 import { JOBS_COLLECTION, JOB_NAMES } from '../../src/infra/queue/agenda.js';
 import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import type { System } from '../../src/system.js';
-import { ObjectId } from '../../src/infra/database/models.js';
+import { toId } from '../../src/shared/ids.js';
 import { CommandTally, type CommandCounts } from '../support/commands.js';
 import { clientOf, type Lab } from '../support/lab.js';
 import { pendingPurchases } from '../support/seed.js';
@@ -91,7 +91,7 @@ export async function measureRewardsBurst(lab: Lab, database: string, api: Syste
     const startedIds = ids.filter((id) => watch.startedAt.has(id));
     const commands: CommandCounts = tally.stop();
     const statuses = await api.ctx.database.models.Ledger.aggregate<{ _id: string; n: number }>([
-      { $match: { _id: { $in: ids.map((id) => new ObjectId(id)) }, type: 'purchase' } },
+      { $match: { _id: { $in: ids.map((id) => toId(id)) }, type: 'purchase' } },
       { $group: { _id: '$rewards.status', n: { $sum: 1 } } },
     ]);
     const purchaseStatuses = Object.fromEntries(statuses.map((s) => [s._id, s.n]));

@@ -1,4 +1,4 @@
-import { ObjectId } from '../../src/infra/database/models.js';
+import { newId, toId } from '../../src/shared/ids.js';
 import { computeDistribution } from '../../src/rewards/distribution.js';
 import type { System } from '../../src/system.js';
 import { PRODUCT } from './seed.js';
@@ -20,8 +20,8 @@ const BATCH = 1000;
 export async function seedBooks(system: System, purchases: number): Promise<{ users: number; entries: number; hotReferrer: string }> {
   const { User, Ledger } = system.ctx.database.models;
   const rules = system.ctx.config.rewards;
-  const top = new ObjectId();
-  const hot = new ObjectId();
+  const top = newId();
+  const hot = newId();
   await User.insertMany([
     { _id: top, name: 'Books top', email: `books-top-${top.toString()}@bench.example`, referrer: null, ancestors: [], level: 'B' },
     { _id: hot, name: 'Books hot referrer', email: `books-hot-${hot.toString()}@bench.example`, referrer: top, ancestors: [top], level: 'A' },
@@ -40,12 +40,12 @@ export async function seedBooks(system: System, purchases: number): Promise<{ us
     const userDocs = [];
     const ledger: Record<string, unknown>[] = [];
     for (let b = first; b < Math.min(buyers, first + BATCH / PER_BUYER); b++) {
-      const buyer = new ObjectId();
+      const buyer = newId();
       let wallet = CREDIT;
       let spend = 0;
       ledger.push({ type: 'wallet_credit', entryKey: `wallet_credit:initial:${buyer.toString()}`, user: buyer, amount: CREDIT, purchase: null, walletBalanceAfter: CREDIT, credit: { by: 'bench', reason: 'initial balance' }, createdAt: at(n) });
       for (let p = 0; p < PER_BUYER && n < purchases; p++, n++) {
-        const pid = new ObjectId();
+        const pid = newId();
         const id = pid.toString();
         const d = computeDistribution({ cartTotal: PRODUCT.price, buyerId: buyer.toString(), upline, rules });
         const refunded = n % REFUND_EVERY === REFUND_EVERY - 1;
@@ -53,7 +53,7 @@ export async function seedBooks(system: System, purchases: number): Promise<{ us
         spend += PRODUCT.price;
         const paid = [
           { type: 'app_revenue', entryKey: `app_revenue:${id}`, user: null, amount: d.appRevenue, slot: null },
-          ...d.payouts.map((x) => ({ type: 'reward', entryKey: `reward:${id}:${x.userId}:${x.slot}`, user: new ObjectId(x.userId), amount: x.amount, slot: x.slot, depth: x.depth })),
+          ...d.payouts.map((x) => ({ type: 'reward', entryKey: `reward:${id}:${x.userId}:${x.slot}`, user: toId(x.userId), amount: x.amount, slot: x.slot, depth: x.depth })),
           { type: 'gifts_pool', entryKey: `gifts_pool:${id}`, user: null, amount: d.giftsPool, slot: null },
         ].map((e) => ({ ...e, purchase: pid, createdAt: at(n) }));
         ledger.push({

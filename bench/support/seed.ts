@@ -1,5 +1,5 @@
 import type { Level } from '../../config/index.js';
-import { ObjectId } from '../../src/infra/database/models.js';
+import { newId, type Id } from '../../src/shared/ids.js';
 import type { System } from '../../src/system.js';
 import { SETTINGS } from './settings.js';
 
@@ -30,9 +30,9 @@ let emails = 0;
 const email = (prefix: string) => `${prefix}-${++emails}@bench.example`;
 
 /** A twelve-deep upline (top first in the database); returns its ids nearest first. */
-async function upline(system: System, prefix: string): Promise<InstanceType<typeof ObjectId>[]> {
+async function upline(system: System, prefix: string): Promise<Id[]> {
   const topDown = [...UPLINE].reverse();
-  const ids = topDown.map(() => new ObjectId());
+  const ids = topDown.map(() => newId());
   await users(system).insertMany(
     topDown.map((member, i) => ({
       _id: ids[i],
@@ -57,7 +57,7 @@ export async function seedBuyers(system: System, count: number, prefix: string, 
   const buyers = [];
   for (let i = 0; i < count; i++) {
     const ancestors = shared ?? (await upline(system, `${prefix}-${i}`));
-    buyers.push({ _id: new ObjectId(), name: `${prefix} ${i}`, email: email(prefix), referrer: ancestors[0], ancestors, walletBalance: 1_000_000_000, lifetimeSpend: PRODUCT.price });
+    buyers.push({ _id: newId(), name: `${prefix} ${i}`, email: email(prefix), referrer: ancestors[0], ancestors, walletBalance: 1_000_000_000, lifetimeSpend: PRODUCT.price });
   }
   for (let i = 0; i < buyers.length; i += 500) await users(system).insertMany(buyers.slice(i, i + 500));
   return buyers.map((b) => b._id.toString());
@@ -76,7 +76,7 @@ export async function seedHistory(system: System, count: number): Promise<{ user
   const { User, Ledger } = system.ctx.database.models;
   let ledger = 0;
   for (let start = 0; start < count; start += 1000) {
-    const batch = Array.from({ length: Math.min(1000, count - start) }, () => new ObjectId());
+    const batch = Array.from({ length: Math.min(1000, count - start) }, () => newId());
     await User.insertMany(
       batch.map((id, i) => {
         const ancestors = batch.slice(Math.max(0, i - (i % 12)), i).reverse();
@@ -85,7 +85,7 @@ export async function seedHistory(system: System, count: number): Promise<{ user
     );
     const entries = batch.flatMap((buyer, i) =>
       Array.from({ length: SETTINGS.historyPurchases }, () => {
-        const pid = new ObjectId();
+        const pid = newId();
         const base = { purchase: pid, createdAt: new Date(), updatedAt: new Date() };
         const referrer = batch[i - 1] && i % 12 !== 0 ? batch[i - 1]! : null;
         return [
@@ -113,7 +113,7 @@ export async function fillCart(system: System, buyer: Buyer): Promise<void> {
 
 /** `count` pending purchases of these buyers, exactly as checkout writes them. Returns their ids. */
 export async function pendingPurchases(system: System, buyerIds: string[], count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => new ObjectId().toString());
+  const ids = Array.from({ length: count }, () => newId().toString());
   for (let i = 0; i < ids.length; i += 500) {
     await system.ctx.database.models.Ledger.insertMany(
       ids.slice(i, i + 500).map((id, j) => ({

@@ -6,7 +6,7 @@ import { auditDeps } from '../../src/books/record-audit.js';
 import { processCheckoutRewards } from '../../src/rewards/process-checkout-rewards.js';
 import { refundPurchase } from '../../src/refunds/refund-purchase.js';
 import { reversePurchaseRewards } from '../../src/refunds/reverse-rewards.js';
-import { ObjectId } from '../../src/infra/database/models.js';
+import { newId, toId } from '../../src/shared/ids.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -100,7 +100,7 @@ describe('the books audit finds tampering done in the database', function () {
 
   it('finds a duplicate reversal', async function () {
     const reversal = (await m().Ledger.findOne({ purchase: refunded, type: 'reversal', reverses: 'reward' }).lean())!;
-    const copy = { ...reversal, _id: new ObjectId(), entryKey: `${reversal.entryKey}:again` };
+    const copy = { ...reversal, _id: newId(), entryKey: `${reversal.entryKey}:again` };
     const { report } = await tampered(
       () => m().Ledger.collection.insertOne(copy),
       () => m().Ledger.deleteOne({ _id: copy._id }),
@@ -135,7 +135,7 @@ describe('the books audit finds tampering done in the database', function () {
 
   it('finds a key written twice once the unique index is gone', async function () {
     const entry = (await m().Ledger.findOne({ entryKey: `gifts_pool:${paid}` }).lean())!;
-    const copy = { ...entry, _id: new ObjectId() };
+    const copy = { ...entry, _id: newId() };
     const { report } = await tampered(
       async () => {
         await m().Ledger.collection.dropIndex('entryKey_1');
@@ -157,8 +157,8 @@ describe('the books audit finds tampering done in the database', function () {
   it('finds a reward moved to another user: its key no longer says what it is', async function () {
     const key = `reward:${paid}:${referrer.id}:A`;
     const { report } = await tampered(
-      () => m().Ledger.updateOne({ entryKey: key }, { $set: { user: new ObjectId(buyer.id) } }),
-      () => m().Ledger.updateOne({ entryKey: key }, { $set: { user: new ObjectId(referrer.id) } }),
+      () => m().Ledger.updateOne({ entryKey: key }, { $set: { user: toId(buyer.id) } }),
+      () => m().Ledger.updateOne({ entryKey: key }, { $set: { user: toId(referrer.id) } }),
     );
     const entry = (await m().Ledger.findOne({ entryKey: key }).lean())!;
     expect(report.findings.filter((f) => f.check === 'unique-keys').map((f) => f.subject)).to.deep.equal([{ kind: 'entry', id: entry._id.toString() }]);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Types } from 'mongoose';
 import { auditBooks } from '../../src/books/audit.js';
 import { auditDeps } from '../../src/books/record-audit.js';
-import { ObjectId } from '../../src/infra/database/models.js';
+import { newId } from '../../src/shared/ids.js';
 import { pointsOf } from '../../src/rewards/points.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 
@@ -34,14 +34,14 @@ describe('points checkpoints', function () {
   after(async () => sys?.shutdown());
 
   async function newUsers(count: number): Promise<Types.ObjectId[]> {
-    const ids = Array.from({ length: count }, () => new ObjectId());
+    const ids = Array.from({ length: count }, () => newId());
     await m().User.collection.insertMany(ids.map((_id, i) => ({ _id, name: `cp ${i}`, email: `cp-${_id.toString()}@example.test`, referrer: null, ancestors: [], level: 'A', isActive: true, isVerified: true, walletBalance: 0, lifetimeSpend: 0 })));
     return ids;
   }
 
   /** An entry as a unit of work writes it: createdAt when written, committed `lag` later. */
   async function writeEntry(entry: { type: 'reward' | 'reversal'; user: Types.ObjectId; amount: number; createdAt: Date; key: string }) {
-    await m().Ledger.collection.insertOne({ _id: new ObjectId(), type: entry.type, entryKey: entry.key, user: entry.user, amount: entry.amount, purchase: null, slot: 'A', createdAt: entry.createdAt });
+    await m().Ledger.collection.insertOne({ _id: newId(), type: entry.type, entryKey: entry.key, user: entry.user, amount: entry.amount, purchase: null, slot: 'A', createdAt: entry.createdAt });
   }
 
   async function fullSums(users: Types.ObjectId[]): Promise<Map<string, number>> {
@@ -69,7 +69,7 @@ describe('points checkpoints', function () {
         for (const step of ops) {
           if (step.op === 'tick') clock += step.ms;
           if (step.op === 'entry') {
-            const key = `reward:cp:${new ObjectId().toString()}`;
+            const key = `reward:cp:${newId().toString()}`;
             paid.push({ user: users[step.user]!, amount: step.amount, key, reversed: false });
             await writeEntry({ type: 'reward', user: users[step.user]!, amount: step.amount, createdAt: new Date(clock - step.lag), key });
           }
@@ -101,7 +101,7 @@ describe('points checkpoints', function () {
     await writeEntry({ type: 'reward', user: user!, amount: 7, createdAt: new Date(), key: `reward:cp-read:${user!.toString()}:late` });
     // Moving the settled entries out of the way changes nothing the read sees: it reads the checkpoint instead.
     const settled = { entryKey: { $regex: `^reward:cp-read:${user!.toString()}:\\d$` } };
-    const elsewhere = new ObjectId();
+    const elsewhere = newId();
     await m().Ledger.updateMany(settled, { $set: { user: elsewhere } });
     expect((await pointsOf(sys.ctx.data, [user!])).get(user!.toString())).to.equal(57);
     await m().Ledger.updateMany(settled, { $set: { user } });

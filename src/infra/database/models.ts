@@ -1,4 +1,4 @@
-import mongoose, { Schema, type Connection, type Model, type Types } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { LEVELS, type Level } from '../../rewards/rules.js';
 import { REWARD_STATUSES, type RewardStatus } from '../../purchases/lifecycle.js';
 import { LEDGER_TYPES, REWARD_ENTRY_TYPES, type LedgerType, type RewardEntryType } from '../../shared/ledger-entries.js';
@@ -295,4 +295,3 @@ export function registerModels(connection: Connection): Models {
 }
 
 
-export const ObjectId = mongoose.Types.ObjectId;
