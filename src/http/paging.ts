@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import type { ClientSession, Model, QueryFilter } from 'mongoose';
 import type { Id } from '../shared/ids.js';
 import { ValidationFailed } from '../shared/errors.js';
 
@@ -23,10 +24,10 @@ interface Keyed {
   createdAt: Date;
 }
 
-export const newestFirst = { createdAt: -1, _id: -1 } as const;
+const newestFirst = { createdAt: -1, _id: -1 } as const;
 
 /** The filter selecting what comes after `cursor` in newest-first order (empty without a cursor). */
-export function after(cursor: string | undefined): Record<string, unknown> {
+function after(cursor: string | undefined): Record<string, unknown> {
   if (!cursor) return {};
   let createdAt: Date;
   let id: string;
@@ -47,4 +48,21 @@ export function pageOf<D extends Keyed, T>(docs: D[], limit: number, present: (d
   const last = items[items.length - 1];
   const nextCursor = docs.length > limit && last ? Buffer.from(`${last.createdAt.getTime()}.${last._id.toString()}`).toString('base64url') : null;
   return { items: items.map(present), nextCursor };
+}
+
+/**
+ * The `limit + 1` documents matching `filter` that come after the cursor in newest-first order:
+ * what `pageOf` cuts a page from. Every paged query of a `data/` folder runs through here. A filter
+ * alone (no cursor) is sent as it is, not inside `$and`, so FerretDB can hand it to its backend.
+ */
+export function pageDocs<T>(model: Model<T>, filter: Record<string, unknown>, page: { limit: number; cursor?: string }, session?: ClientSession): Promise<T[]> {
+  const conditions = [filter, after(page.cursor)].filter((c) => Object.keys(c).length > 0);
+  const query = (conditions.length > 1 ? { $and: conditions } : (conditions[0] ?? {})) as QueryFilter<T>;
+  return model
+    .find(query)
+    .session(session ?? null)
+    .sort(newestFirst)
+    .limit(page.limit + 1)
+    .lean<T[]>()
+    .exec();
 }

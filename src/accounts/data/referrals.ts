@@ -1,15 +1,10 @@
 import type { DataScope } from '../../infra/database/data-scope.js';
 import type { UserDoc } from '../../infra/database/models.js';
-import { after, newestFirst } from '../../http/paging.js';
+import { pageDocs } from '../../http/paging.js';
 
 /** `limit + 1` of the user's direct referrals (those whose `referrer` they are), newest first after the cursor. */
 export function directReferralsPage({ models, session }: DataScope, userId: string, page: { limit: number; cursor?: string }): Promise<UserDoc[]> {
-  return models.User.find({ $and: [{ referrer: userId }, after(page.cursor)] })
-    .session(session ?? null)
-    .sort(newestFirst)
-    .limit(page.limit + 1)
-    .lean<UserDoc[]>()
-    .exec();
+  return pageDocs<UserDoc>(models.User, { referrer: userId }, page, session);
 }
 
 /** How many users the user referred directly. */

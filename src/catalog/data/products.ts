@@ -1,16 +1,11 @@
 import type { DataScope } from '../../infra/database/data-scope.js';
 import type { ProductDoc } from '../../infra/database/models.js';
-import { after, newestFirst } from '../../http/paging.js';
+import { pageDocs } from '../../http/paging.js';
 
 /** `limit + 1` products newest first after the cursor; `active` filters when given. */
 export function productsPage({ models, session }: DataScope, filter: { active?: boolean; limit: number; cursor?: string }): Promise<ProductDoc[]> {
   const active = filter.active === undefined ? {} : { active: filter.active };
-  return models.Product.find({ $and: [active, after(filter.cursor)] })
-    .session(session ?? null)
-    .sort(newestFirst)
-    .limit(filter.limit + 1)
-    .lean<ProductDoc[]>()
-    .exec();
+  return pageDocs<ProductDoc>(models.Product, active, filter, session);
 }
 
 /** The active products among these skus (unknown and inactive ones are simply absent). */

@@ -1,6 +1,6 @@
 import type { DataScope } from '../../infra/database/data-scope.js';
 import type { LedgerDoc } from '../../infra/database/models.js';
-import { after, newestFirst } from '../../http/paging.js';
+import { pageDocs } from '../../http/paging.js';
 import type { RewardStatus } from '../lifecycle.js';
 
 export interface PurchasesFilter {
@@ -17,15 +17,8 @@ export function purchasesPage({ models, session }: DataScope, filter: PurchasesF
   const query: Record<string, unknown> = { type: 'purchase' };
   if (filter.status) query['rewards.status'] = filter.status;
   if (filter.userId) query.user = filter.userId;
-  const older = filter.createdUpTo === undefined ? [] : [{ createdAt: { $lte: filter.createdUpTo } }];
-  const cursor = after(filter.cursor);
-  const conditions = [query, ...older, ...(Object.keys(cursor).length ? [cursor] : [])];
-  return models.Ledger.find(conditions.length > 1 ? { $and: conditions } : query)
-    .session(session ?? null)
-    .sort(newestFirst)
-    .limit(filter.limit + 1)
-    .lean<LedgerDoc[]>()
-    .exec();
+  if (filter.createdUpTo !== undefined) query.createdAt = { $lte: filter.createdUpTo };
+  return pageDocs<LedgerDoc>(models.Ledger, query, filter, session);
 }
 
 /** The purchase with this id if `userId` bought it, else null (another customer's purchase is not theirs to see). */

@@ -1,14 +1,9 @@
 import type { DataScope } from '../../infra/database/data-scope.js';
 import type { LedgerDoc } from '../../infra/database/models.js';
-import { after, newestFirst } from '../../http/paging.js';
+import { pageDocs } from '../../http/paging.js';
 import { POINT_ENTRY_TYPES } from '../../shared/ledger-entries.js';
 
 /** `limit + 1` of the user's point entries (rewards and their reversals) newest first after the cursor: a page of their reward statement. */
 export function pointEntriesPage({ models, session }: DataScope, userId: string, page: { limit: number; cursor?: string }): Promise<LedgerDoc[]> {
-  return models.Ledger.find({ $and: [{ user: userId, type: { $in: POINT_ENTRY_TYPES } }, after(page.cursor)] })
-    .session(session ?? null)
-    .sort(newestFirst)
-    .limit(page.limit + 1)
-    .lean<LedgerDoc[]>()
-    .exec();
+  return pageDocs<LedgerDoc>(models.Ledger, { user: userId, type: { $in: POINT_ENTRY_TYPES } }, page, session);
 }
