@@ -3,11 +3,10 @@ import { auditBooks } from '../../src/books/audit.js';
 import { formatReport } from '../../src/books/report.js';
 import { auditDeps } from '../../src/books/record-audit.js';
 import { pointsOf } from '../../src/rewards/points.js';
-import { LEVELS } from '../../src/rewards/rules.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { WorkerProcess } from '../support/worker-process.js';
-import { prng, recomputeDistribution } from '../support/chaos.js';
+import { prng, randomReferralTree, recomputeDistribution } from '../support/chaos.js';
 
 const PURCHASES = Number(process.env.REFUND_CHAOS_PURCHASES ?? 24);
 const KILLS = Number(process.env.REFUND_CHAOS_KILLS ?? 6);
@@ -30,17 +29,13 @@ describe('chaos: refunds at random moments while workers are killed', function (
   const random = prng(SEED);
   let api: TestSystem;
   let shop: Shop;
-  const referrers: Customer[] = [];
+  let referrers: Customer[] = [];
 
   before(async function () {
     api = await startTestSystem({ worker: false });
     shop = new Shop(api);
     for (const price of [250, 1000, 4321]) await shop.product(`RK-${price}`, price);
-    for (let i = 0; i < 10; i++) {
-      const parent = i === 0 ? null : referrers[Math.floor(random() * i)]!;
-      const level = random() < 0.15 ? null : LEVELS[Math.floor(random() * LEVELS.length)]!;
-      referrers.push(await shop.customer({ referrerId: parent?.id ?? null, level, isActive: random() > 0.1, isVerified: true }));
-    }
+    referrers = await randomReferralTree(shop, random, 10, { someUnverified: false });
   });
   after(async function () {
     await WorkerProcess.killAll();

@@ -1,12 +1,11 @@
 import { expect } from 'chai';
 import type { LedgerType } from '../../src/shared/ledger-entries.js';
 import { pointsOf } from '../../src/rewards/points.js';
-import { LEVELS } from '../../src/rewards/rules.js';
 import { Shop, type Customer } from '../support/shop.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 import { WorkerProcess } from '../support/worker-process.js';
-import { prng, recomputeDistribution } from '../support/chaos.js';
+import { prng, randomReferralTree, recomputeDistribution } from '../support/chaos.js';
 
 const JOB = 'process-checkout-rewards';
 const BETWEEN_WRITES = 'failpoint rewards.afterLedgerEntries';
@@ -29,18 +28,13 @@ describe('chaos: worker processes killed while rewards are paid', function () {
   const random = prng(SEED);
   let api: TestSystem;
   let shop: Shop;
-  const referrers: Customer[] = [];
+  let referrers: Customer[] = [];
 
   before(async function () {
     api = await startTestSystem({ worker: false });
     shop = new Shop(api);
     for (const price of [100, 250, 999, 1000, 4321]) await shop.product(`CHAOS-${price}`, price);
-    // A tree of 14 referrers: random levels (some none, duplicates and J), a few inactive or unverified.
-    for (let i = 0; i < 14; i++) {
-      const parent = i === 0 ? null : referrers[Math.floor(random() * i)]!;
-      const level = random() < 0.15 ? null : LEVELS[Math.floor(random() * LEVELS.length)]!;
-      referrers.push(await shop.customer({ referrerId: parent?.id ?? null, level, isActive: random() > 0.1, isVerified: random() > 0.1 }));
-    }
+    referrers = await randomReferralTree(shop, random, 14, { someUnverified: true });
   });
   after(async function () {
     await WorkerProcess.killAll();

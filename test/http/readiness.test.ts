@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import express from 'express';
 import { MongoClient } from 'mongodb';
@@ -7,8 +8,6 @@ import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 import { ownFront } from '../support/own-front.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issue 14, finding 9: what `/ready` means (docs/operating.md, "Liveness and readiness"). Ready = the process can serve:

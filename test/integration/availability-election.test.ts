@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { JOBS_COLLECTION, agendaName } from '../../src/infra/queue/agenda.js';
@@ -6,8 +7,6 @@ import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
 import { ownFront } from '../support/own-front.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issue 14, finding 3: "database available" means the topology has a writable primary (mongoose's

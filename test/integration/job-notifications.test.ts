@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventEmitter } from 'node:events';
 import { expect } from 'chai';
 import { MongoClient, ObjectId, type Collection, type Db, type Document } from 'mongodb';
@@ -10,7 +11,6 @@ import { TcpProxy } from '../support/tcp-proxy.js';
 import { testMongo } from '../support/test-run.js';
 import { ownFront } from '../support/own-front.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const JOB_NAMES = ['notify-a', 'notify-b', 'notify-c'];
 
 /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import net from 'node:net';
 import { expect } from 'chai';
 import { MongoClient, type Db, type Document } from 'mongodb';
@@ -6,8 +7,6 @@ import { logger } from '../../src/infra/logger.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { ownFront } from '../support/own-front.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Issue 14, finding 2. In streaming mode every server of a replica set always has a heartbeat

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { CONNECTION_OPTIONS } from '../../src/infra/database/connection.js';
@@ -7,8 +8,6 @@ import { captureLogs, type LogLine } from '../support/log-capture.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { ReplSetFront } from '../../tools/dev-database/replset-front/front.js';
 import { ownFront } from '../support/own-front.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The driver's internals the race needs to be triggered at its moment (mongodb 7.8). */
 interface DriverMonitor {

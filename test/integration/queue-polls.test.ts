@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../../config/index.js';
@@ -6,7 +7,6 @@ import { onePollAtATime } from '../../src/infra/queue/one-poll-at-a-time.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { testMongo } from '../support/test-run.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const JOB_NAMES = ['poll-a', 'poll-b', 'poll-c'];
 
 /**
