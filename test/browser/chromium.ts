@@ -9,11 +9,13 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 
 /**
  * Debian's Chromium (no browser download works on the build machines). Installs it with apt-get
- * when missing, bounded in time; returns why not when it can't be had.
+ * when missing, bounded in time; when it can't be had, the suite is skipped with the reason printed.
  */
-export function ensureChromium(): string | null {
+export function ensureChromiumOrSkip(suite: Mocha.Context): void {
   const why = ensureDebianPackages(['chromium', 'fonts-noto-color-emoji'], () => existsSync(CHROMIUM));
-  return why && `${CHROMIUM} is missing and ${why}`;
+  if (!why) return;
+  console.log(`      skipped: ${CHROMIUM} is missing and ${why}`);
+  suite.skip();
 }
 
 /** A headless Chromium with a fresh profile (the --user-data-dir of a persistent context). */

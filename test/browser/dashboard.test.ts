@@ -5,7 +5,7 @@ import { FaultInjector } from '../support/fault-injector.js';
 import { Shop } from '../support/shop.js';
 import { ADMIN, adminAuth, startTestSystem, type TestSystem } from '../support/system.js';
 import { waitFor } from '../support/wait.js';
-import { ensureChromium, launchChromium } from './chromium.js';
+import { ensureChromiumOrSkip, launchChromium } from './chromium.js';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -24,11 +24,7 @@ describe('Agendash in a real browser: find a purchase\'s failed job, read why, r
 
   before(async function () {
     this.timeout(15 * 60_000); // apt-get may install Chromium first (each apt step bounded to 5 min)
-    const missing = ensureChromium();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+    ensureChromiumOrSkip(this);
     sys = await startTestSystem({ worker: true, rewardsUseCase: faults.useCase });
     const shop = new Shop(sys);
     await shop.product('BR-LAMP', 2000);

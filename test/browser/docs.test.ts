@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { expect } from 'chai';
 import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { startTestSystem, type TestSystem } from '../support/system.js';
-import { ensureChromium, launchChromium } from './chromium.js';
+import { ensureChromiumOrSkip, launchChromium } from './chromium.js';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -20,11 +20,7 @@ describe('/docs in a real browser: Swagger UI renders the API reference', functi
 
   before(async function () {
     this.timeout(15 * 60_000); // apt-get may install Chromium first (each apt step bounded to 5 min)
-    const missing = ensureChromium();
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
+    ensureChromiumOrSkip(this);
     sys = await startTestSystem();
     browser = await launchChromium();
     page = await browser.newPage();
