@@ -32,7 +32,7 @@ class Peekable<T> {
   }
 }
 
-/** Two streams, each with at most one item per key, side by side by key. */
+/** Two streams, each with at most one item per key, side by side by key: a fold keeping the one row. */
 export async function* zipByKey<A, B>(
   a: AsyncIterable<A>,
   keyOfA: (item: A) => string,
@@ -40,21 +40,8 @@ export async function* zipByKey<A, B>(
   keyOfB: (item: B) => string,
   names: [string, string],
 ): AsyncGenerator<{ key: string; a: A | null; b: B | null }> {
-  const left = new Peekable(a);
-  const right = new Peekable(b);
-  const [guardA, guardB] = names.map((n) => new OrderGuard(n)) as [OrderGuard, OrderGuard];
-  for (;;) {
-    const [x, y] = [await left.peek(), await right.peek()];
-    if (x === undefined && y === undefined) return;
-    const kx = x === undefined ? undefined : keyOfA(x);
-    const ky = y === undefined ? undefined : keyOfB(y);
-    const key = kx === undefined ? ky! : ky === undefined ? kx : kx <= ky ? kx : ky;
-    const itemA = kx === key ? ((await left.take()) as A) : null;
-    const itemB = ky === key ? ((await right.take()) as B) : null;
-    if (itemA !== null) guardA.check(key);
-    if (itemB !== null) guardB.check(key);
-    yield { key, a: itemA, b: itemB };
-  }
+  const one = { start: () => ({ item: null as B | null }), add: (acc: { item: B | null }, row: B) => void (acc.item = row) };
+  for await (const g of foldByKey(a, keyOfA, b, keyOfB, one, names)) yield { key: g.key, a: g.head, b: g.acc.item };
 }
 
 /**
