@@ -1,3 +1,4 @@
+import { entryKeys } from '../../src/shared/ledger-entries.js';
 import { newId, toId } from '../../src/shared/ids.js';
 import { computeDistribution } from '../../src/rewards/distribution.js';
 import type { System } from '../../src/system.js';
@@ -52,14 +53,14 @@ export async function seedBooks(system: System, purchases: number): Promise<{ us
         wallet -= PRODUCT.price;
         spend += PRODUCT.price;
         const paid = [
-          { type: 'app_revenue', entryKey: `app_revenue:${id}`, user: null, amount: d.appRevenue, slot: null },
-          ...d.payouts.map((x) => ({ type: 'reward', entryKey: `reward:${id}:${x.userId}:${x.slot}`, user: toId(x.userId), amount: x.amount, slot: x.slot, depth: x.depth })),
-          { type: 'gifts_pool', entryKey: `gifts_pool:${id}`, user: null, amount: d.giftsPool, slot: null },
+          { type: 'app_revenue', entryKey: entryKeys.appRevenue(id), user: null, amount: d.appRevenue, slot: null },
+          ...d.payouts.map((x) => ({ type: 'reward', entryKey: entryKeys.reward(id, x.userId, x.slot), user: toId(x.userId), amount: x.amount, slot: x.slot, depth: x.depth })),
+          { type: 'gifts_pool', entryKey: entryKeys.giftsPool(id), user: null, amount: d.giftsPool, slot: null },
         ].map((e) => ({ ...e, purchase: pid, createdAt: at(n) }));
         ledger.push({
           _id: pid,
           type: 'purchase',
-          entryKey: `purchase:${id}`,
+          entryKey: entryKeys.purchase(id),
           user: buyer,
           amount: PRODUCT.price,
           purchase: null,
@@ -73,8 +74,8 @@ export async function seedBooks(system: System, purchases: number): Promise<{ us
         if (refunded) {
           wallet += PRODUCT.price;
           spend -= PRODUCT.price;
-          ledger.push({ type: 'refund', entryKey: `refund:${id}`, user: buyer, amount: PRODUCT.price, purchase: pid, createdAt: at(n) });
-          ledger.push(...paid.map((e) => ({ ...e, type: 'reversal', reverses: e.type, entryKey: `reversal:${e.entryKey}`, amount: -e.amount })));
+          ledger.push({ type: 'refund', entryKey: entryKeys.refund(id), user: buyer, amount: PRODUCT.price, purchase: pid, createdAt: at(n) });
+          ledger.push(...paid.map((e) => ({ ...e, type: 'reversal', reverses: e.type, entryKey: entryKeys.reversal(e.entryKey), amount: -e.amount })));
         }
       }
       userDocs.push({ _id: buyer, name: `Books buyer ${b}`, email: `books-${buyer.toString()}@bench.example`, referrer: hot, ancestors: [hot, top], level: 'A', walletBalance: wallet, lifetimeSpend: spend });

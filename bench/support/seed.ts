@@ -1,3 +1,4 @@
+import { entryKeys } from '../../src/shared/ledger-entries.js';
 import type { Level } from '../../config/index.js';
 import { newId, type Id } from '../../src/shared/ids.js';
 import type { System } from '../../src/system.js';
@@ -89,10 +90,10 @@ export async function seedHistory(system: System, count: number): Promise<{ user
         const base = { purchase: pid, createdAt: new Date(), updatedAt: new Date() };
         const referrer = batch[i - 1] && i % 12 !== 0 ? batch[i - 1]! : null;
         return [
-          { _id: pid, type: 'purchase', entryKey: `purchase:${pid}`, user: buyer, amount: PRODUCT.price, lines: [{ sku: PRODUCT.sku, name: PRODUCT.name, unitPrice: PRODUCT.price, quantity: 1, lineTotal: PRODUCT.price }], rewards: { status: 'completed', totalRewardPoints: 100, distribution: null, attempts: 1, lastError: null, completedAt: new Date() } },
-          { ...base, type: 'app_revenue', entryKey: `app_revenue:${pid}`, user: null, amount: 50, slot: null },
-          { ...base, type: 'gifts_pool', entryKey: `gifts_pool:${pid}`, user: null, amount: referrer ? 10 : 15, slot: null },
-          ...(referrer ? [{ ...base, type: 'reward', entryKey: `reward:${pid}:${referrer}:A`, user: referrer, amount: 5, slot: 'A' }] : []),
+          { _id: pid, type: 'purchase', entryKey: entryKeys.purchase(pid.toString()), user: buyer, amount: PRODUCT.price, lines: [{ sku: PRODUCT.sku, name: PRODUCT.name, unitPrice: PRODUCT.price, quantity: 1, lineTotal: PRODUCT.price }], rewards: { status: 'completed', totalRewardPoints: 100, distribution: null, attempts: 1, lastError: null, completedAt: new Date() } },
+          { ...base, type: 'app_revenue', entryKey: entryKeys.appRevenue(pid.toString()), user: null, amount: 50, slot: null },
+          { ...base, type: 'gifts_pool', entryKey: entryKeys.giftsPool(pid.toString()), user: null, amount: referrer ? 10 : 15, slot: null },
+          ...(referrer ? [{ ...base, type: 'reward', entryKey: entryKeys.reward(pid.toString(), String(referrer), 'A'), user: referrer, amount: 5, slot: 'A' }] : []),
         ];
       }).flat(),
     );
@@ -119,7 +120,7 @@ export async function pendingPurchases(system: System, buyerIds: string[], count
       ids.slice(i, i + 500).map((id, j) => ({
         _id: id,
         type: 'purchase',
-        entryKey: `purchase:${id}`,
+        entryKey: entryKeys.purchase(id),
         user: buyerIds[(i + j) % buyerIds.length],
         amount: PRODUCT.price,
         lines: [{ sku: PRODUCT.sku, name: PRODUCT.name, unitPrice: PRODUCT.price, quantity: 1, lineTotal: PRODUCT.price }],

@@ -1,6 +1,7 @@
 import type { LedgerDoc } from '../../infra/database/models.js';
 import { finding, type Finding } from '../findings.js';
 import type { PurchaseBooks } from '../purchase-books.js';
+import { entryKeys } from '../../shared/ledger-entries.js';
 
 /**
  * The key each entry of a purchase must have, from what the entry is: so the unique index on
@@ -11,14 +12,15 @@ function impliedKey(entry: LedgerDoc): string | null | undefined {
   const purchase = entry.purchase?.toString();
   switch (entry.type) {
     case 'purchase':
-      return `purchase:${entry._id.toString()}`;
+      return entryKeys.purchase(entry._id.toString());
     case 'reward':
-      return `reward:${purchase}:${String(entry.user)}:${String(entry.slot)}`;
+      return entryKeys.reward(String(purchase), String(entry.user), String(entry.slot));
     case 'app_revenue':
+      return entryKeys.appRevenue(String(purchase));
     case 'gifts_pool':
-      return `${entry.type}:${purchase}`;
+      return entryKeys.giftsPool(String(purchase));
     case 'refund':
-      return `refund:${purchase}`;
+      return entryKeys.refund(String(purchase));
     case 'reversal':
       return null;
     default:

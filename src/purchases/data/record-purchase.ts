@@ -1,6 +1,7 @@
 import type { DataScope } from '../../infra/database/data-scope.js';
 import type { PricedLine } from '../../infra/database/models.js';
 import type { Id } from '../../shared/ids.js';
+import { entryKeys } from '../../shared/ledger-entries.js';
 
 export interface NewPurchase {
   id: Id;
@@ -18,7 +19,7 @@ export async function recordPurchase({ models, session }: DataScope, purchase: N
       {
         _id: purchase.id,
         type: 'purchase',
-        entryKey: `purchase:${purchase.id.toString()}`,
+        entryKey: entryKeys.purchase(purchase.id.toString()),
         user: purchase.user,
         amount: purchase.total,
         lines: purchase.lines,

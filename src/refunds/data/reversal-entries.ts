@@ -2,7 +2,7 @@ import type { DataScope } from '../../infra/database/data-scope.js';
 import { insertLedgerEntries } from '../../infra/database/insert-entries.js';
 import type { LedgerDoc } from '../../infra/database/models.js';
 import type { Id } from '../../shared/ids.js';
-import { REWARD_ENTRY_TYPES, type RewardEntryType } from '../../shared/ledger-entries.js';
+import { entryKeys, REWARD_ENTRY_TYPES, type RewardEntryType } from '../../shared/ledger-entries.js';
 
 /** What a rewards run paid for the purchase: its reward, app-revenue and gifts-pool entries. */
 export function findPaidEntries({ models, session }: DataScope, purchaseId: Id): Promise<LedgerDoc[]> {
@@ -23,7 +23,7 @@ export async function insertReversals(scope: DataScope, purchaseId: Id, paid: re
     paid.map((entry) => ({
       type: 'reversal' as const,
       reverses: entry.type as RewardEntryType,
-      entryKey: `reversal:${entry.entryKey}`,
+      entryKey: entryKeys.reversal(entry.entryKey),
       user: entry.user,
       amount: -entry.amount,
       purchase: purchaseId,

@@ -2,6 +2,7 @@ import type { DataScope } from '../../infra/database/data-scope.js';
 import { insertLedgerEntries } from '../../infra/database/insert-entries.js';
 import type { Id } from '../../shared/ids.js';
 import type { Distribution } from '../distribution.js';
+import { entryKeys } from '../../shared/ledger-entries.js';
 
 /**
  * A purchase's distribution as ledger entries, in the rewards run's transaction: one `reward` per
@@ -15,17 +16,17 @@ export async function insertRewardEntries(scope: DataScope, purchaseId: Id, dist
   await insertLedgerEntries(
     scope,
     [
-      { ...base, type: 'app_revenue', entryKey: `app_revenue:${pid}`, user: null, amount: distribution.appRevenue, slot: null },
+      { ...base, type: 'app_revenue', entryKey: entryKeys.appRevenue(pid), user: null, amount: distribution.appRevenue, slot: null },
       ...distribution.payouts.map((p) => ({
         ...base,
         type: 'reward' as const,
-        entryKey: `reward:${pid}:${p.userId}:${p.slot}`,
+        entryKey: entryKeys.reward(pid, p.userId, p.slot),
         user: p.userId,
         amount: p.amount,
         slot: p.slot,
         depth: p.depth,
       })),
-      { ...base, type: 'gifts_pool', entryKey: `gifts_pool:${pid}`, user: null, amount: distribution.giftsPool, slot: null },
+      { ...base, type: 'gifts_pool', entryKey: entryKeys.giftsPool(pid), user: null, amount: distribution.giftsPool, slot: null },
     ],
   );
 }
