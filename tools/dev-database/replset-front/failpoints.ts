@@ -9,6 +9,7 @@
  * closed before its answer is sent (a write that happened, with its answer lost).
  */
 import type { Document } from 'mongodb';
+import { errorReply } from './errors.js';
 import { num, truthy } from './wire.js';
 
 export const FAIL_COMMAND = 'failCommand';
@@ -42,7 +43,7 @@ export class FailPoints {
   configure(command: Document): Document {
     const name = String(command.configureFailPoint);
     if (!KNOWN.has(name)) {
-      return { ok: 0, code: 72, codeName: 'InvalidOptions', errmsg: `the replica-set front has no fail point ${name}` };
+      return errorReply(72, `the replica-set front has no fail point ${name}`);
     }
     const mode = command.mode;
     if (mode === 'off') {
@@ -51,7 +52,7 @@ export class FailPoints {
     }
     const raw = (command.data ?? {}) as Document;
     const failCommands = Array.isArray(raw.failCommands) ? raw.failCommands.map(String) : [];
-    if (failCommands.length === 0) return { ok: 0, code: 2, codeName: 'BadValue', errmsg: 'data.failCommands is required' };
+    if (failCommands.length === 0) return errorReply(2, 'data.failCommands is required');
     const data: FailCommandData = {
       failCommands,
       errorCode: num(raw.errorCode),
@@ -70,7 +71,7 @@ export class FailPoints {
       if (m.times !== undefined) times = num(m.times) ?? 0;
       if (m.skip !== undefined) skip = num(m.skip) ?? 0;
     } else if (mode !== 'alwaysOn') {
-      return { ok: 0, code: 2, codeName: 'BadValue', errmsg: `unknown mode ${JSON.stringify(mode)}` };
+      return errorReply(2, `unknown mode ${JSON.stringify(mode)}`);
     }
     this.armed.set(name, { times, skip, data });
     return { count: 0, ok: 1 };
@@ -89,9 +90,5 @@ export class FailPoints {
     armed.times--;
     if (armed.times <= 0) this.armed.delete(name);
     return armed.data;
-  }
-
-  clear(): void {
-    this.armed.clear();
   }
 }

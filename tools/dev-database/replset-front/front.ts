@@ -78,7 +78,6 @@ const ANY_MEMBER = new Set([...HELLO, ...UNGATED, 'configureFailPoint', 'replSet
 const STRIPPED = ['lsid', 'txnNumber', 'startTransaction', 'autocommit', 'readConcern', 'writeConcern', '$clusterTime', '$readPreference', 'recoveryToken'];
 
 interface Txn {
-  session: string;
   txnNumber: number;
   state: 'open' | 'committed' | 'aborted';
   abortReason?: string;
@@ -451,13 +450,12 @@ export class ReplSetFront {
         return refused;
       }
       const txn: Txn = {
-        session: sessionKey(body.lsid as Document),
         txnNumber,
         state: 'open',
         release,
         journal: new UndoJournal(this.internal),
         queue: new SerialQueue(),
-        timer: setTimeout(() => void this.abort(txn, `it passed its lifetime limit (transactionLifetimeLimitSeconds ${this.lifetimeSeconds})`), this.lifetimeSeconds * 1000),
+        timer: setTimeout(() => void this.abortPastLifetime(txn), this.lifetimeSeconds * 1000),
       };
       txn.timer.unref();
       session.txn = txn;
@@ -507,12 +505,20 @@ export class ReplSetFront {
     if (txn && txn.txnNumber === txnNumber) await this.abort(txn, reason);
   }
 
-  private abort(txn: Txn, reason: string): Promise<void> {
+  private abort(txn: Txn, reason: string): Promise<number | undefined> {
     return txn.queue.run(() => this.abortLocked(txn, reason));
   }
 
-  private async abortLocked(txn: Txn, reason: string): Promise<void> {
-    if (txn.state !== 'open') return;
+  /** A transaction left open past its lifetime: aborted, and said once (a client forgot it, or died unseen). */
+  private async abortPastLifetime(txn: Txn): Promise<void> {
+    const reason = `it passed its lifetime limit (transactionLifetimeLimitSeconds ${this.lifetimeSeconds})`;
+    const restored = await this.abort(txn, reason);
+    if (restored !== undefined) this.options.log?.('warn', `replica-set front: transaction aborted because ${reason}; ${restored} document(s) restored`);
+  }
+
+  /** How many documents it restored; undefined when it was no longer open. */
+  private async abortLocked(txn: Txn, reason: string): Promise<number | undefined> {
+    if (txn.state !== 'open') return undefined;
     txn.state = 'aborted';
     txn.abortReason = reason;
     const touched = txn.journal.size;
@@ -523,7 +529,7 @@ export class ReplSetFront {
     } finally {
       this.finish(txn);
     }
-    if (reason.startsWith('it passed its lifetime')) this.options.log?.('warn', `replica-set front: transaction aborted because ${reason}; ${touched} document(s) restored`);
+    return touched;
   }
 
   private finish(txn: Txn): void {

@@ -27,11 +27,6 @@ export class Gate {
     });
   }
 
-  /** Whether an exclusive holder (an open transaction or a write) is in, or anyone waits. */
-  get busy(): boolean {
-    return this.exclusive || this.shared > 0 || this.queue.length > 0;
-  }
-
   private releaser(mode: Mode): Release {
     let released = false;
     return () => {

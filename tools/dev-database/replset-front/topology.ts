@@ -9,8 +9,8 @@ import { Long, ObjectId, type Document } from 'mongodb';
 
 export interface Member {
   id: number;
+  /** `127.0.0.1:<its port>`, as it names itself in `hello`. */
   host: string;
-  port: number;
   /** topologyVersion.processId: fixed for the member's life. */
   processId: ObjectId;
   /** topologyVersion.counter: bumped on every change the member would report. */
@@ -36,7 +36,7 @@ export class ReplicaSetState extends EventEmitter {
   }
 
   addMember(host: string, port: number): Member {
-    const member: Member = { id: this.members.length, host: `${host}:${port}`, port, processId: new ObjectId(), counter: 0 };
+    const member: Member = { id: this.members.length, host: `${host}:${port}`, processId: new ObjectId(), counter: 0 };
     this.members.push(member);
     this.configIds.add(member.id);
     this.primaryId ??= member.id;
@@ -110,13 +110,13 @@ export class ReplicaSetState extends EventEmitter {
     const ids = new Set<number>();
     for (const host of hosts) {
       const member = this.members.find((m) => m.host === host);
-      if (!member) throw Object.assign(new Error(`no member of the front is at ${host}`), { code: 103, codeName: 'NewReplicaSetConfigurationIncompatible' });
+      if (!member) throw Object.assign(new Error(`no member of the front is at ${host}`), { code: 103 });
       ids.add(member.id);
     }
     if (this.primaryId !== null && !ids.has(this.primaryId)) {
-      throw Object.assign(new Error('the primary cannot be removed from the set'), { code: 103, codeName: 'NewReplicaSetConfigurationIncompatible' });
+      throw Object.assign(new Error('the primary cannot be removed from the set'), { code: 103 });
     }
-    if (ids.size === 0) throw Object.assign(new Error('a config needs members'), { code: 93, codeName: 'InvalidReplicaSetConfig' });
+    if (ids.size === 0) throw Object.assign(new Error('a config needs members'), { code: 93 });
     this.configIds = ids;
     this.configVersion++;
     this.changed();

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { SerialQueue } from './gate.js';
 import { MessageReader } from './wire.js';
 
 /**
@@ -11,7 +12,7 @@ export class Upstream {
   private connecting: Promise<net.Socket> | undefined;
   private reader = new MessageReader();
   private waiting: { resolve: (reply: Buffer) => void; reject: (error: Error) => void } | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private closed = false;
 
   constructor(
@@ -21,9 +22,7 @@ export class Upstream {
 
   /** Sends one message and resolves with its reply. */
   roundTrip(message: Buffer): Promise<Buffer> {
-    const next = this.chain.then(() => this.send(message));
-    this.chain = next.catch(() => undefined);
-    return next;
+    return this.queue.run(() => this.send(message));
   }
 
   private async send(message: Buffer): Promise<Buffer> {
