@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ADMIN, startTestSystem, type TestSystem } from '../support/system.js';
+import { sources } from '../support/sources.js';
 
 const run = promisify(execFile);
 
@@ -35,8 +36,8 @@ describe('npm run seed and the lines it prints', function () {
 
   it('is a client of the service, not part of it: it lives in tools/seed/, and nothing in the service calls its own API', function () {
     expect(existsSync('tools/seed/seed.ts')).to.equal(true);
-    const service = ['src', 'jobs', 'config'].flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)));
-    expect(service.filter((f) => f.endsWith('.ts') && /\bfetch\(/.test(readFileSync(f, 'utf8')))).to.deep.equal([]);
+    const service = ['src', 'jobs', 'config'].flatMap(sources);
+    expect(service.filter((f) => /\bfetch\(/.test(readFileSync(f, 'utf8')))).to.deep.equal([]);
   });
 
   it('finds the service through SERVICE_URL and seeds it', function () {

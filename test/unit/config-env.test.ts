@@ -1,19 +1,17 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { ConfigError, loadConfig, readDbCommandSettings, readEarlyLogSettings } from '../../config/index.js';
+import { sources } from '../support/sources.js';
 
 const run = promisify(execFile);
 
-/** Every .ts file under these folders, with its path. */
-const sources = (...dirs: string[]) => dirs.flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(dir, f)));
 
 describe('config/ is the only reader of the environment', function () {
   it('nothing in src/ or jobs/ reads process.env', function () {
     // (The development database, tools/dev-database, is a tool: it reads PATH for Go.)
-    const readers = sources('src', 'jobs')
+    const readers = ['src', 'jobs'].flatMap(sources)
       .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')));
     expect(readers).to.deep.equal([]);
   });

@@ -12,6 +12,7 @@ import { readFerretDbPostgresqlUrl } from '../../config/index.js';
 import type { Logger } from '../../src/infra/logger.js';
 import { FERRETDB_VERSION, PostgreSqlUnavailable, type FerretDbServer, redactPostgresqlUrl, startFerretDb } from './ferretdb.js';
 import { ReplSetFront } from './replset-front/front.js';
+import { redactUri } from '../../src/shared/redact.js';
 
 export { projectRoot } from './ferretdb.js';
 
@@ -94,10 +95,6 @@ function messageOf(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n').join(' ').trim();
 }
 
-function redact(uri: string): string {
-  return uri.replace(/\/\/([^@/]*)@/, '//***@');
-}
-
 /**
  * Runs `fn` with memory-server's download retries at 1 unless the user chose a value: a DNS
  * failure (ENOTFOUND fastdl.mongodb.org) is not going to heal in the ~7 s the 3 default retries take.
@@ -150,7 +147,7 @@ export async function resolveMongo(opts: ResolveMongoOptions): Promise<ResolvedM
     return {
       uri: given,
       source: 'env',
-      description: `MONGODB_URI ${redact(given)}`,
+      description: `MONGODB_URI ${redactUri(given)}`,
       stop: async () => undefined,
     };
   }

@@ -99,12 +99,6 @@ export function flags(member: DemoMember): string {
   return parts.join(', ');
 }
 
-export function depthOf(key: string): number {
-  let depth = 0;
-  for (let member = TREE.find((m) => m.key === key); member?.under; member = TREE.find((m) => m.key === member!.under)) depth += 1;
-  return depth;
-}
-
 export function uplineOf(key: string): DemoMember[] {
   const upline: DemoMember[] = [];
   let member = TREE.find((m) => m.key === key);

@@ -1,6 +1,6 @@
 /** What `npm run seed` prints: the tree, the demo buyers and their tokens, and lines to paste. */
 import { fileURLToPath } from 'node:url';
-import { depthOf, flags, printTree, PRODUCTS, TREE, uplineOf, type Created, type DemoBuyer } from './demo-shop.js';
+import { flags, printTree, PRODUCTS, TREE, uplineOf, type Created, type DemoBuyer } from './demo-shop.js';
 import type { Settings } from './service-api.js';
 
 /** The project's tool that reads one field of an answer (README, "Try it"), by absolute path: the lines work pasted anywhere. */
@@ -12,7 +12,7 @@ const shellQuoted = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 export function report(settings: Settings, run: string, created: Map<string, Created>, buyers: DemoBuyer[]): string {
   const base = settings.baseUrl;
   const out: string[] = [];
-  const maxDepth = Math.max(...TREE.map((m) => depthOf(m.key)));
+  const maxDepth = Math.max(...TREE.map((m) => uplineOf(m.key).length));
   out.push(
     `Seeded ${base} (run ${run}): ${PRODUCTS.length} products, ${created.size} users, referral tree ${maxDepth + 1} levels deep.`,
     '',

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AppConfig } from '../../../config/index.js';
 import type { Logger } from '../logger.js';
+import { redactUri } from '../../shared/redact.js';
 
 /** The MongoDB server this process talks to, and how to stop it if the process started it. */
 export interface DatabaseServer {
@@ -19,7 +20,6 @@ export class DatabaseUnavailable extends Error {
   override name = 'DatabaseUnavailable';
 }
 
-const redact = (uri: string) => uri.replace(/\/\/([^@/]*)@/, '//***@');
 
 /**
  * MONGODB_URI when set (production always: it refuses to start without). Otherwise an embedded
@@ -28,7 +28,7 @@ const redact = (uri: string) => uri.replace(/\/\/([^@/]*)@/, '//***@');
  */
 /** `keepEmbeddedData`: an embedded FerretDB keeps its data in `.data/<name>` of the project across restarts. */
 export async function locateDatabase(config: AppConfig, log: Logger, keepEmbeddedData?: string): Promise<DatabaseServer> {
-  if (config.mongodbUri) return { uri: config.mongodbUri, source: 'env', description: `MONGODB_URI ${redact(config.mongodbUri)}`, stop: async () => undefined };
+  if (config.mongodbUri) return { uri: config.mongodbUri, source: 'env', description: `MONGODB_URI ${redactUri(config.mongodbUri)}`, stop: async () => undefined };
   if (config.isProduction) throw new DatabaseUnavailable('MONGODB_URI is not set; NODE_ENV=production requires it (a MongoDB replica set)');
   const { resolveMongo, projectRoot } = await import('../../../tools/dev-database/resolve-mongo.js');
   const dataDir = keepEmbeddedData ? path.join(projectRoot(), '.data', keepEmbeddedData) : undefined;

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../../../src/infra/logger.js';
 import { ensureFerretDbBinary } from './binary.js';
+import { redactUri } from '../../../src/shared/redact.js';
 
 /** The base name of FERRETDB_POSTGRESQL_URL's databases is cut to this, so every derived name fits PostgreSQL's 63 bytes. */
 const PG_BASE_MAX = 30;
@@ -18,7 +19,7 @@ export function redactPostgresqlUrl(url: string): string {
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return url.replace(/\/\/([^@/]*)@/, '//***@');
+    return redactUri(url);
   }
 }
 
